@@ -1,0 +1,45 @@
+namespace Vigil.Core.Cluster;
+
+/// <summary>
+/// A node's whole local status, sent to the coordinator every heartbeat and on change. Whole-state reports are
+/// idempotent, so loss, duplication and reordering only delay the coordinator (it keeps the newest by
+/// incarnation and sequence).
+/// </summary>
+/// <param name="Incarnation">Grows with every restart of the node's agent (persisted by the host).</param>
+/// <param name="Sequence">Grows with every report within one incarnation.</param>
+/// <param name="StateVersion">The newest committed cluster state version the node had applied.</param>
+/// <param name="FailedCriticalDevices">Critical devices whose check fails on this node (ClusterXL).</param>
+public sealed record NodeReport(
+    string Node,
+    long Incarnation,
+    long Sequence,
+    long StateVersion,
+    IReadOnlyList<GroupReport> Groups,
+    IReadOnlyList<string> FailedCriticalDevices)
+{
+    public bool IsNewerThan(NodeReport? other) =>
+        other is null || Incarnation > other.Incarnation || (Incarnation == other.Incarnation && Sequence > other.Sequence);
+
+    public GroupReport? For(string group) => Groups.FirstOrDefault(g => g.Group == group);
+}
+
+/// <param name="Generation">The assignment generation this status is about.</param>
+/// <param name="Restarts">Local restarts done in this generation.</param>
+/// <param name="Detail">Why it failed, for the coordinator's reason text.</param>
+public sealed record GroupReport(string Group, long Generation, GroupPhase Phase, int Restarts, string? Detail);
+
+public enum GroupPhase
+{
+    /// <summary>Exclusive checks and starts under way.</summary>
+    Starting,
+    Running,
+    /// <summary>A local restart after a monitor failure is under way.</summary>
+    Restarting,
+    Stopping,
+    /// <summary>Every resource stopped cleanly.</summary>
+    Stopped,
+    /// <summary>Failed here (start failed or restarts exhausted) and every resource stopped cleanly.</summary>
+    Failed,
+    /// <summary>A stop failed: resources may still run; only fencing makes the group safe to start elsewhere.</summary>
+    StopFailed,
+}

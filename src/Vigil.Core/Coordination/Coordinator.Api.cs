@@ -1,0 +1,110 @@
+using Vigil.Core.Cluster;
+using Vigil.Core.Configuration;
+using Vigil.Core.Quorum;
+
+namespace Vigil.Core.Coordination;
+
+public sealed partial class Coordinator
+{
+    private readonly ClusterConfig config;
+    private readonly string nodeName;
+    private readonly CoordinatorOptions options;
+    private readonly Observations seen = new();
+
+    public Coordinator(ClusterConfig config, string nodeName, CoordinatorOptions? options = null)
+    {
+        Invariant.Check(config.HasNode(nodeName), $"coordinator for unknown node {nodeName}");
+        this.config = config;
+        this.nodeName = nodeName;
+        this.options = options ?? CoordinatorOptions.Default;
+    }
+
+    /// <summary>The node this coordinator runs on.</summary>
+    public string NodeName => nodeName;
+
+    /// <summary>Whether this node coordinates its partition in its current view.</summary>
+    public bool IsActive => seen.View.Contains(nodeName) && ElectedFor(config, seen.View) == nodeName;
+
+    /// <summary>The last committed state this coordinator saw.</summary>
+    public ClusterState? State => seen.State;
+
+    /// <summary>
+    /// Feed one input at time <paramref name="now"/>; returns what to commit and do. Host contract: when the
+    /// returned decisions commit, feed <see cref="StateCommitted"/> with the new state before any other input;
+    /// any other next input means they were rejected.
+    /// </summary>
+    public CoordinatorReady Step(TimeSpan now, CoordinatorInput input)
+    {
+        Absorb(now, input);
+        // The input after a proposal either was its commit (effects now in flight) or means it was rejected.
+        seen.Pending = null;
+        if (seen.State is null || !IsActive)
+            return CoordinatorReady.Empty;
+        var ready = Plan(now, seen.State);
+        if (!ready.Decisions.IsEmpty)
+            seen.Pending = (ready.BaseVersion, ready.Decisions.Length, ready.Effects);
+        else
+            MarkInFlight(ready.Effects, now);
+        return ready;
+    }
+
+    /// <summary>Records the input; returns true when it is the commit of the pending proposal.</summary>
+    private bool Absorb(TimeSpan now, CoordinatorInput input)
+    {
+        switch (input)
+        {
+            case MembershipChanged m:
+                seen.View = m.View;
+                foreach (var gone in seen.Reports.Keys.Where(n => !m.View.Contains(n)).ToList())
+                    seen.Reports.Remove(gone);
+                return false;
+            case StateCommitted c:
+                var confirms = seen.Pending is { } p && c.State.Version == p.BaseVersion + p.Count;
+                if (seen.State is null || c.State.Version > seen.State.Version)
+                    seen.State = c.State;
+                if (confirms)
+                    MarkInFlight(seen.Pending!.Value.Effects, now);
+                return confirms;
+            case ReportReceived r:
+                if (seen.View.Contains(r.Report.Node) && r.Report.IsNewerThan(seen.Reports.GetValueOrDefault(r.Report.Node)))
+                    seen.Reports[r.Report.Node] = r.Report;
+                return false;
+            case FenceCompleted f:
+                if (seen.FencesInFlight.TryGetValue(f.Node, out var flight) && flight.Attempt == f.Attempt)
+                {
+                    seen.FencesInFlight.Remove(f.Node);
+                    seen.FenceResults.Add(f);
+                }
+                return false;
+            case FailoverScriptCompleted s:
+                if (seen.ScriptsInFlight.Remove(s.Group))
+                    seen.ScriptResults[s.Group] = s;
+                return false;
+            case OperatorRequest o:
+                if (seen.OperatorCommands.Count < Observations.MaxQueuedOperatorCommands)
+                    seen.OperatorCommands.Enqueue(o.Command);
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    private void MarkInFlight(IEnumerable<CoordinatorEffect> effects, TimeSpan now)
+    {
+        foreach (var effect in effects)
+        {
+            switch (effect)
+            {
+                case FenceNode f:
+                    seen.FencesInFlight[f.Node] = (f.Attempt, now);
+                    break;
+                case RunFailoverScript s:
+                    seen.ScriptsInFlight[s.Group] = seen.State!.Groups[s.Group].Generation;
+                    break;
+            }
+        }
+    }
+
+    private QuorumStatus QuorumOf(ClusterState state) =>
+        QuorumRule.Evaluate(config, seen.View.Members, state.FencedNodes);
+}

@@ -1,0 +1,107 @@
+using Vigil.Core.Cluster;
+using Vigil.Core.Decisions;
+
+namespace Vigil.Core.Coordination;
+
+public sealed partial class Coordinator
+{
+    /// <summary>
+    /// Nodes that joined or left the membership. A node rejoins only once it reported (so its groups are known)
+    /// and, after a fence, only from a newer incarnation (it was reset). A node never seen since the cluster
+    /// formed counts as failed after one dead time, so it is fenced before anything it may run moves (startup fencing).
+    /// </summary>
+    private void RecordMembership(PlanBuilder plan)
+    {
+        var deadTime = config.Cluster.Timing.DeadTime;
+        foreach (var node in config.Nodes)
+        {
+            var record = plan.State.Nodes[node.Name];
+            var inView = seen.View.Contains(node.Name);
+            if (inView && record.Health != NodeHealth.Up && MayRejoin(node.Name, record))
+                plan.Decide(new NodeJoined(node.Name, $"{node.Name} joined the membership"));
+            else if (!inView && record.Health == NodeHealth.Up)
+                plan.Decide(new NodeFailed(node.Name, $"{node.Name} failed: silent on every network for {Text.Duration(deadTime)}"));
+            else if (!inView && record.Health == NodeHealth.Unknown && seen.QuorateSince is { } since && plan.Now - since >= deadTime)
+                plan.Decide(new NodeFailed(node.Name, $"{node.Name} has not joined since the cluster formed: its state is unknown"));
+        }
+    }
+
+    private bool MayRejoin(string node, NodeRecord record)
+    {
+        if (!seen.Reports.TryGetValue(node, out var report))
+            return false;
+        return record.Health != NodeHealth.Fenced
+            || !seen.FencedIncarnation.TryGetValue(node, out var fencedAt)
+            || report.Incarnation > fencedAt;
+    }
+
+    /// <summary>Commits fence answers: success frees the node's groups; failure schedules a retry with back-off.</summary>
+    private void RecordFenceResults(PlanBuilder plan)
+    {
+        foreach (var result in seen.FenceResults)
+        {
+            var device = config.Node(result.Node).Fence?.Device ?? "?";
+            if (result.Success)
+            {
+                seen.FencedIncarnation[result.Node] = seen.Reports.GetValueOrDefault(result.Node)?.Incarnation ?? -1;
+                foreach (var group in OwnedGroups(plan.State, result.Node))
+                    seen.Causes[group] = $"{result.Node} failed and was fenced by {device}";
+                plan.Decide(new NodeFenced(result.Node, $"{result.Node} fenced by {device}: it runs nothing now"));
+                continue;
+            }
+            if (plan.State.Nodes[result.Node].Health != NodeHealth.Failed)
+                continue;
+            var delay = FenceBackoff(result.Attempt);
+            var owned = OwnedGroups(plan.State, result.Node);
+            plan.Decide(new FenceFailed(result.Node, result.Attempt, plan.Now + delay,
+                $"fencing {result.Node} via {device} failed ({result.Detail}); " +
+                (owned.Count > 0 ? $"{string.Join(", ", owned)} stay stopped; " : "") +
+                $"retry {result.Attempt + 1} in {Text.Duration(delay)}"));
+        }
+        seen.FenceResults.Clear();
+    }
+
+    /// <summary>
+    /// Fence every failed node before anything it owned starts elsewhere (FailSafe resets the failed node).
+    /// Without a fence device its groups stay stopped until it rejoins — never risk two owners.
+    /// </summary>
+    private void RequestFencing(PlanBuilder plan)
+    {
+        foreach (var record in plan.State.Nodes.Values.Where(n => n.Health == NodeHealth.Failed))
+        {
+            var node = config.Node(record.Name);
+            if (options.UnsafeSkipFencing)
+            {
+                plan.Decide(new NodeFenced(node.Name, $"UNSAFE: {node.Name} treated as fenced without fencing"));
+                continue;
+            }
+            if (node.Fence is null)
+            {
+                var owned = OwnedGroups(plan.State, node.Name);
+                if (owned.Count > 0)
+                    NoticeOnce(plan, node.Name, $"{node.Name} failed and has no fence device: {string.Join(", ", owned)} stay stopped until it rejoins");
+                continue;
+            }
+            if (seen.FencesInFlight.TryGetValue(node.Name, out var flight) && plan.Now - flight.Since < options.FenceTimeout)
+                continue;
+            if (record.NextFenceAt is { } at && plan.Now < at)
+                continue;
+            var attempt = record.FenceAttempts + 1;
+            var groups = OwnedGroups(plan.State, node.Name);
+            plan.Decide(new FenceRequested(node.Name, attempt,
+                $"fencing {node.Name} via {node.Fence.Device} (attempt {attempt})" +
+                (groups.Count > 0 ? $" before {string.Join(", ", groups)} start elsewhere" : "")));
+            plan.Do(new FenceNode(node.Name, attempt, node.Fence.Device, node.Fence.Port));
+        }
+    }
+
+    private TimeSpan FenceBackoff(int attempt)
+    {
+        var factor = Math.Pow(2, Math.Min(attempt - 1, 20));
+        var delay = TimeSpan.FromTicks((long)Math.Min(options.FenceRetryBase.Ticks * factor, options.FenceRetryMax.Ticks));
+        return delay;
+    }
+
+    private static List<string> OwnedGroups(ClusterState state, string node) =>
+        state.Groups.Values.Where(g => g.Owner == node).Select(g => g.Name).Order(StringComparer.Ordinal).ToList();
+}

@@ -1,0 +1,43 @@
+using Vigil.Core.Configuration;
+
+namespace Vigil.Core.Quorum;
+
+/// <summary>What a partition may do.</summary>
+public enum QuorumStatus
+{
+    /// <summary>Less than half the voters are in a known state: start nothing, fence nothing.</summary>
+    NoQuorum,
+    /// <summary>An exact 50/50 split and this side holds the tiebreaker: it may fence the other side, nothing more yet.</summary>
+    TiebreakerMayFence,
+    /// <summary>More than half of the voters are in a known state: may start, keep and fence.</summary>
+    Quorate,
+}
+
+/// <summary>
+/// FailSafe's quorum rule as a pure function. A voter is in a known state when it communicates with this
+/// partition or was fenced successfully. More than half known: quorate. Exactly half known and the tiebreaker
+/// communicates with this partition: it may fence the unknown half, after which those count as known.
+/// </summary>
+public static class QuorumRule
+{
+    public static QuorumStatus Evaluate(ClusterConfig config, IReadOnlySet<string> members, IEnumerable<string> fencedNodes)
+    {
+        var voters = config.Nodes.Count;
+        var fenced = fencedNodes.ToHashSet(StringComparer.Ordinal);
+        var known = config.Nodes.Count(n => members.Contains(n.Name) || fenced.Contains(n.Name));
+        Invariant.Check(known <= voters, "known voters cannot exceed voters");
+        if (2 * known > voters)
+            return QuorumStatus.Quorate;
+        var tiebreaker = config.Cluster.Tiebreaker;
+        if (2 * known == voters && tiebreaker is not null && members.Contains(tiebreaker))
+            return QuorumStatus.TiebreakerMayFence;
+        return QuorumStatus.NoQuorum;
+    }
+
+    public static string Describe(ClusterConfig config, IReadOnlySet<string> members, IEnumerable<string> fencedNodes)
+    {
+        var fenced = fencedNodes.ToHashSet(StringComparer.Ordinal);
+        var known = config.Nodes.Count(n => members.Contains(n.Name) || fenced.Contains(n.Name));
+        return $"{known} of {config.Nodes.Count} voters in a known state";
+    }
+}
