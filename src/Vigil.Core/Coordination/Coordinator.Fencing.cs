@@ -10,14 +10,14 @@ public sealed partial class Coordinator
     /// and, after a fence, only from a newer incarnation (it was reset). A node never seen since the cluster
     /// formed counts as failed after one dead time, so it is fenced before anything it may run moves (startup fencing).
     /// </summary>
-    private void RecordMembership(PlanBuilder plan)
+    private void RecordMembership(PlanBuilder plan, bool joins)
     {
         var deadTime = config.Cluster.Timing.DeadTime;
         foreach (var node in config.Nodes)
         {
             var record = plan.State.Nodes[node.Name];
             var inView = seen.View.Contains(node.Name);
-            if (inView && record.Health != NodeHealth.Up && MayRejoin(node.Name, record))
+            if (inView && joins && record.Health != NodeHealth.Up && MayRejoin(node.Name, record))
                 plan.Decide(new NodeJoined(node.Name, $"{node.Name} joined the membership"));
             else if (!inView && record.Health == NodeHealth.Up)
                 plan.Decide(new NodeFailed(node.Name, $"{node.Name} failed: silent on every network for {Text.Duration(deadTime)}"));
@@ -63,11 +63,12 @@ public sealed partial class Coordinator
 
     /// <summary>
     /// Fence every failed node before anything it owned starts elsewhere (FailSafe resets the failed node).
+    /// A failed node back in the view is not fenced: it rejoins once its report arrives.
     /// Without a fence device its groups stay stopped until it rejoins — never risk two owners.
     /// </summary>
     private void RequestFencing(PlanBuilder plan)
     {
-        foreach (var record in plan.State.Nodes.Values.Where(n => n.Health == NodeHealth.Failed))
+        foreach (var record in plan.State.Nodes.Values.Where(n => n.Health == NodeHealth.Failed && !seen.View.Contains(n.Name)))
         {
             var node = config.Node(record.Name);
             if (options.UnsafeSkipFencing)

@@ -35,6 +35,8 @@ public sealed partial class Coordinator
         var ownerRecord = plan.State.Nodes[owner];
         if (ownerRecord.Health != NodeHealth.Up || ownerRecord.Admin == NodeAdminState.Maintenance || record.Target != GroupTarget.Running)
             return false;
+        if (!seen.Reports.ContainsKey(owner))
+            return false; // a new coordinator has not heard from the owner yet: wait for its report, don't release
         var eligible = Candidates(plan.State, record, attention: false);
         var policy = config.PolicyOf(group);
         var why = Ineligibility(plan.State, record, owner);

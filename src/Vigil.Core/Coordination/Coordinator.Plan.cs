@@ -18,10 +18,13 @@ public sealed partial class Coordinator
         if (quorum == QuorumStatus.NoQuorum)
             return plan.Build();
 
-        RecordMembership(plan);
+        // On the tiebreaker half of a 50/50 split only fencing is decided; placement waits for the next step,
+        // when the committed fences make this half quorate (a plan mixing both would not be committable).
+        var quorate = quorum == QuorumStatus.Quorate;
+        RecordMembership(plan, joins: quorate);
         RecordFenceResults(plan);
         RequestFencing(plan);
-        if (QuorumOf(plan.State) != QuorumStatus.Quorate)
+        if (!quorate)
             return plan.Build();
 
         ApplyOperatorCommands(plan);

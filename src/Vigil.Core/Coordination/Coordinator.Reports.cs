@@ -15,8 +15,10 @@ public sealed partial class Coordinator
             return;
         seen.FormationJudged = true;
         var anyActive = seen.Reports.Values.SelectMany(r => r.Groups).Any(g => g.Phase is not (GroupPhase.Stopped or GroupPhase.Failed));
-        var anyOwnedByMember = plan.State.Groups.Values.Any(g => g.Owner is not null && seen.View.Contains(g.Owner) && g.Target == GroupTarget.Running);
-        if (!anyActive && !anyOwnedByMember && plan.State.Groups.Values.Any(g => !g.Recovering))
+        // Any owner counts, member or not: a group on a failed, not yet fenced node may still run (a coordinator
+        // taking over after its node failed is not a cluster formation).
+        var anyOwned = plan.State.Groups.Values.Any(g => g.Owner is not null);
+        if (!anyActive && !anyOwned && plan.State.Groups.Values.Any(g => !g.Recovering))
             plan.Decide(new ClusterFormed($"cluster formed with {string.Join(", ", seen.View.Members.Order(StringComparer.Ordinal))}"));
     }
 
