@@ -12,6 +12,7 @@ public static class Program
         Console.OutputEncoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
         var root = new RootCommand("Vigil: a high-availability cluster manager.");
         root.Subcommands.Add(ValidateCommand.Create());
+        root.Subcommands.Add(SimulateCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

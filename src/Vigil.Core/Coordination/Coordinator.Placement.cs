@@ -76,6 +76,10 @@ public sealed partial class Coordinator
     {
         if (policy.Failback != FailbackMode.Auto)
             return false;
+        // One move at a time: a released group still counts on its owner until it stopped, so without this every
+        // following plan of the commit chain would release another group for the same imbalance.
+        if (plan.State.Groups.Values.Any(g => g.Owner is not null && g.Target == GroupTarget.Stopped))
+            return false;
         var owner = record.Owner!;
         var lightest = eligible.MinBy(n => Load(plan.State, n))!;
         if (Load(plan.State, owner) - Load(plan.State, lightest) < 2)
@@ -93,6 +97,11 @@ public sealed partial class Coordinator
     private void AssignUnowned(PlanBuilder plan, ResourceGroupConfig group, GroupRecord record)
     {
         var policy = config.PolicyOf(group);
+        if (record.Recovering && !FormationSettled(plan))
+        {
+            NoticeOnce(plan, group.Name, $"{group.Name} waits for the cluster to form (every node joined, or {Text.Duration(config.Cluster.Timing.DeadTime)} after quorum)");
+            return;
+        }
         if (!RuntimeDomainReady(plan, policy, record))
             return;
         record = plan.State.Groups[group.Name];
@@ -118,6 +127,15 @@ public sealed partial class Coordinator
         }
         NoticeOnce(plan, group.Name, $"{group.Name} cannot run anywhere: {WhyNowhere(plan.State, record)}");
     }
+
+    /// <summary>
+    /// A forming cluster places its groups once every node joined and reported, or one dead time after it
+    /// gained quorum (Pacemaker's dc-deadtime), so the first placement follows the domains' ranks rather than
+    /// whichever node booted first.
+    /// </summary>
+    private bool FormationSettled(PlanBuilder plan) =>
+        config.Nodes.All(n => seen.View.Contains(n.Name) && seen.Reports.ContainsKey(n.Name))
+        || (seen.QuorateSince is { } since && plan.Now - since >= config.Cluster.Timing.DeadTime);
 
     private string Choose(ClusterState state, List<string> eligible) =>
         config.Cluster.Mode == ClusterMode.LoadSharing ? eligible.MinBy(n => Load(state, n))! : eligible[0];

@@ -1,0 +1,83 @@
+using Vigil.Core.Configuration;
+using Vigil.Core.Node;
+using Vigil.Core.Quorum;
+
+namespace Vigil.Simulation;
+
+/// <summary>
+/// Responsible for the safety invariants, checked after every event against the truth (not any node's belief):
+/// (a) no group has resources running on two nodes at once; (b) with no_quorum: stop, a node whose true
+/// partition lost quorum starts nothing after DeadTime + 1 heartbeat, and runs no group after DeadTime + the
+/// group's stop timeouts + 2 heartbeats. Tiebreaker-may-fence counts as no quorum for running.
+/// </summary>
+internal sealed class InvariantChecker
+{
+    private readonly ClusterConfig config;
+    private readonly bool checkQuorum;
+    private readonly TimeSpan startDeadline;
+    private readonly Dictionary<string, TimeSpan> runDeadlineOf = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> groupOfResource = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TimeSpan> lostQuorumAt = new(StringComparer.Ordinal);
+
+    public InvariantChecker(ClusterConfig config)
+    {
+        this.config = config;
+        var timing = config.Cluster.Timing;
+        checkQuorum = config.Cluster.NoQuorum == NoQuorumAction.Stop;
+        startDeadline = timing.DeadTime + timing.HeartbeatInterval;
+        var catalog = new ResourceTypeCatalog(config.ResourceTypes);
+        foreach (var group in config.ResourceGroups)
+        {
+            var stops = group.Resources.Aggregate(TimeSpan.Zero, (sum, r) => sum + catalog.Resolve(config.Resource(r).Type).Timeouts.Stop);
+            runDeadlineOf[group.Name] = timing.DeadTime + stops + 2 * timing.HeartbeatInterval;
+            foreach (var resource in group.Resources) groupOfResource[resource] = group.Name;
+        }
+    }
+
+    /// <summary>Re-evaluates every node's true quorum; call after the truth or the fenced set changed.</summary>
+    public void UpdateQuorum(TimeSpan now, Topology truth, ClusterStore store)
+    {
+        foreach (var node in truth.Nodes)
+        {
+            var quorate = truth.IsUp(node) && store.QuorumOf(truth.ComponentOf(node)) == QuorumStatus.Quorate;
+            if (quorate || !truth.IsUp(node)) lostQuorumAt.Remove(node);
+            else lostQuorumAt.TryAdd(node, now);
+        }
+    }
+
+    /// <summary>(b) for a start or restart that begins now on the node; null when fine.</summary>
+    public string? CheckStart(TimeSpan now, string node, RunAction action)
+    {
+        if (!checkQuorum || action.Action is not (ResourceAction.Start or ResourceAction.Restart)) return null;
+        if (!lostQuorumAt.TryGetValue(node, out var lost) || now - lost <= startDeadline) return null;
+        return $"{node} began {action.Action.ToString().ToLowerInvariant()} of {action.Resource} " +
+               $"{Seconds(now - lost)} after losing quorum at {Seconds(lost)} (limit {Seconds(startDeadline)})";
+    }
+
+    /// <summary>(a) then (b) against the resource truth; the first problem, or null.</summary>
+    public (ViolationKind Kind, string Message)? CheckAfterEvent(TimeSpan now, SimResources resources, Topology truth)
+    {
+        foreach (var group in config.ResourceGroups)
+        {
+            var hosts = truth.Nodes.Where(n => group.Resources.Any(r => resources.IsRunning(n, r))).ToList();
+            if (hosts.Count > 1)
+                return (ViolationKind.DoubleOwner, $"group {group.Name} runs on {string.Join(" and ", hosts.Select(h => Describe(h, group, resources)))}");
+            if (hosts.Count == 1 && RunsTooLongWithoutQuorum(now, hosts[0], group) is { } message)
+                return (ViolationKind.Quorum, message);
+        }
+        return null;
+    }
+
+    private string? RunsTooLongWithoutQuorum(TimeSpan now, string node, ResourceGroupConfig group)
+    {
+        if (!checkQuorum || !lostQuorumAt.TryGetValue(node, out var lost)) return null;
+        var limit = runDeadlineOf[group.Name];
+        return now - lost <= limit ? null
+            : $"{node} still runs group {group.Name} {Seconds(now - lost)} after losing quorum at {Seconds(lost)} (limit {Seconds(limit)})";
+    }
+
+    private static string Describe(string node, ResourceGroupConfig group, SimResources resources) =>
+        $"{node} ({string.Join(", ", group.Resources.Where(r => resources.IsRunning(node, r)))})";
+
+    private static string Seconds(TimeSpan t) => $"{t.TotalSeconds:F3}s";
+}

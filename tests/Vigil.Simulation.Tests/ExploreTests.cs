@@ -1,0 +1,45 @@
+using System.Diagnostics;
+using Vigil.Simulation.Testing;
+using Xunit.Abstractions;
+
+namespace Vigil.Simulation.Tests;
+
+/// <summary>Opt-in tools for exploring seeds (do nothing unless their environment variables are set).</summary>
+public sealed class ExploreTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void Explore()
+    {
+        // Opt-in exploration tool: SIM_SEEDS=200 dotnet test --filter Explore
+        if (Environment.GetEnvironmentVariable("SIM_SEEDS") is not { } seeds) return;
+        var count = int.Parse(seeds, System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var (name, config) in TestConfigs.All())
+        {
+            var sw = Stopwatch.StartNew();
+            var results = SimulationRunner.RunRandom(config, Enumerable.Range(1, count), new SimulationOptions(), parallelism: 2);
+            var failed = results.Where(r => !r.Passed).ToList();
+            output.WriteLine($"{name}: {count} seeds, {failed.Count} failed, {sw.ElapsedMilliseconds} ms, events avg {results.Average(r => r.Events):F0}, simtime avg {results.Average(r => r.SimulatedTime.TotalSeconds):F1}s");
+            foreach (var f in failed)
+                File.WriteAllLines($"/tmp/sim-fail-{name}-{f.Seed}.txt", f.Violation!.Trace);
+            foreach (var g in failed.GroupBy(f => f.Violation!.Kind))
+                output.WriteLine($"   {g.Key}: {g.Count()} e.g. {string.Join(" || ", g.Take(3).Select(f => f.Violation!.ToString().Split('\n')[0]))}");
+        }
+    }
+}
+
+public sealed class TraceTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void Trace()
+    {
+        // Opt-in replay tool: SIM_CONFIG=tb4 SIM_SEED=97 dotnet test --filter Trace  (writes /tmp/sim-trace.txt)
+        if (Environment.GetEnvironmentVariable("SIM_CONFIG") is not { } configName) return;
+        var seed = int.Parse(Environment.GetEnvironmentVariable("SIM_SEED") ?? "1", System.Globalization.CultureInfo.InvariantCulture);
+        var config = TestConfigs.All().Single(c => c.Name == configName).Config;
+        var schedule = RandomSchedule.Generate(config, seed);
+        var sim = SimulationRunner.Prepare(config, schedule, new SimulationOptions { LogDebug = true });
+        SimulationRunner.RunToVerdict(sim, schedule);
+        File.WriteAllText("/tmp/sim-trace.txt", sim.EventLog.ToText());
+        output.WriteLine(sim.Violations.FirstOrDefault()?.ToString() ?? "no violation");
+    }
+}
