@@ -22,8 +22,8 @@ public interface IMembershipService
 /// <summary>
 /// Responsible for views that follow the truth with the heartbeat protocol's delays: a node learns a peer is
 /// gone after <see cref="Vigil.Core.Configuration.TimingConfig.DeadTime"/> of continuous disconnection, and
-/// learns a new peer after one heartbeat interval of continuous connection. View ids grow per node across
-/// restarts.
+/// learns a new peer after one heartbeat interval of continuous connection; a view that gains a peer is formed
+/// anew and holds only peers connected now (no silent peer rides along). View ids grow per node across restarts.
 /// </summary>
 public sealed class DelayedMembershipService : IMembershipService
 {
@@ -70,14 +70,20 @@ public sealed class DelayedMembershipService : IMembershipService
     {
         var i = indexOf[node];
         var members = new HashSet<string>(StringComparer.Ordinal) { node };
+        var gained = false;
         for (var j = 0; j < nodes.Count; j++)
         {
-            if (j == i) continue;
+            if (j == i || !connected[i, j]) continue;
             var inView = views[i].Contains(nodes[j]);
-            var elapsed = now - since[i, j];
-            var member = connected[i, j] ? inView || elapsed >= gainAfter : inView && elapsed < lossAfter;
-            if (member) members.Add(nodes[j]);
+            if (inView || now - since[i, j] >= gainAfter) members.Add(nodes[j]);
+            gained |= !inView && now - since[i, j] >= gainAfter;
         }
+        // A view that grows is a newly formed membership (as a totem ring forms): only peers that answer now are
+        // in it. Otherwise a silent peer stays until DeadTime has passed.
+        if (!gained)
+            for (var j = 0; j < nodes.Count; j++)
+                if (j != i && !connected[i, j] && views[i].Contains(nodes[j]) && now - since[i, j] < lossAfter)
+                    members.Add(nodes[j]);
         if (members.SetEquals(views[i])) return null;
         views[i] = members;
         return new MembershipView(++viewIds[i], new HashSet<string>(members, StringComparer.Ordinal));

@@ -22,14 +22,15 @@ internal sealed class SimNode(string name)
     public NodeController? Controller { get; set; }
     public Coordinator? Coordinator { get; set; }
     public long CoordinatorVersion { get; set; } = -1;
-    public bool AppliedThisLife { get; set; }
     public MembershipView View { get; set; } = MembershipView.Alone(name);
 
     public bool IsLife(long incarnation) => Alive && Incarnation == incarnation;
 
-    /// <summary>Whether a pushed state is new to this node's controller: never older than what it applied, even across restarts.</summary>
-    public bool ControllerNeeds(ClusterState state) =>
-        state.Version > MaxVersionApplied || (!AppliedThisLife && state.Version == MaxVersionApplied);
+    /// <summary>
+    /// Every push not older than what the node applied reaches its controller: a repeat of the same version is
+    /// its lease renewal (it still hears from a quorate cluster database); an older one never goes back.
+    /// </summary>
+    public bool ControllerNeeds(ClusterState state) => state.Version >= MaxVersionApplied;
 
     public bool CoordinatorNeeds(ClusterState state) => state.Version > CoordinatorVersion;
 
@@ -39,6 +40,5 @@ internal sealed class SimNode(string name)
         Controller = null;
         Coordinator = null;
         CoordinatorVersion = -1;
-        AppliedThisLife = false;
     }
 }

@@ -56,7 +56,6 @@ public sealed partial class Simulation
             return false;
         }
         foreach (var decision in ready.Decisions) Log(SimLogKind.Decision, node.Name, DecisionText.Describe(decision));
-        lastCommitter = node.Name;
         node.CoordinatorVersion = store.Version;
         truthChanged = true; // the fenced set may have changed
         BroadcastState(node);

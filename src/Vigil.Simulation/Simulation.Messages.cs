@@ -16,8 +16,9 @@ public sealed partial class Simulation
     }
 
     /// <summary>
-    /// Every heartbeat the store re-sends its latest state to the nodes that lack it, in every partition consensus
-    /// would reach: those that may decide (quorate or tiebreaker) and that of the last committer.
+    /// Every heartbeat the store re-sends its latest state to every node of every partition consensus would
+    /// reach (quorate, or holding the tiebreaker). For a node's controller the repeat is its lease: a node that
+    /// stops hearing it for a dead time stops its groups (no_quorum: stop).
     /// </summary>
     private void StoreHeartbeat()
     {
@@ -25,8 +26,7 @@ public sealed partial class Simulation
         var state = store.State;
         foreach (var component in topology.Components())
         {
-            var reached = store.QuorumOf(component) != Core.Quorum.QuorumStatus.NoQuorum
-                || (lastCommitter is not null && component.Contains(lastCommitter));
+            var reached = store.QuorumOf(component) != Core.Quorum.QuorumStatus.NoQuorum;
             if (!reached) continue;
             var source = nodesInOrder.First(n => component.Contains(n.Name));
             foreach (var node in nodesInOrder)

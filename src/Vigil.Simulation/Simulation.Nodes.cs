@@ -115,7 +115,6 @@ public sealed partial class Simulation
         if (node.ControllerNeeds(state))
         {
             node.MaxVersionApplied = state.Version;
-            node.AppliedThisLife = true;
             StepController(node, new NodeStateCommitted(state));
         }
         if (node.IsLife(life) && node.CoordinatorNeeds(state))

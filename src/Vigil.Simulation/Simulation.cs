@@ -44,7 +44,6 @@ public sealed partial class Simulation
     private readonly List<SimNode> nodesInOrder = [];
     private readonly HashSet<string> fenceFailures = new(StringComparer.Ordinal);
     private readonly List<Violation> violations = [];
-    private string? lastCommitter;
     private bool truthChanged = true;
 
     public Simulation(ClusterConfig config, SimulationOptions options,

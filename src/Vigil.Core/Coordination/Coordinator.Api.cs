@@ -38,8 +38,9 @@ public sealed partial class Coordinator
         Absorb(now, input);
         // The input after a proposal either was its commit (effects now in flight) or means it was rejected.
         seen.Pending = null;
-        if (seen.State is null || !IsActive)
-            return CoordinatorReady.Empty;
+        seen.StartedAt ??= now;
+        if (seen.State is null || !IsActive || now - seen.StartedAt < config.Cluster.Timing.DeadTime)
+            return CoordinatorReady.Empty; // a new coordinator first lets its membership view form (dc-deadtime)
         var ready = Plan(now, seen.State);
         if (!ready.Decisions.IsEmpty)
             seen.Pending = (ready.BaseVersion, ready.Decisions.Length, ready.Effects);
@@ -61,7 +62,10 @@ public sealed partial class Coordinator
             case StateCommitted c:
                 var confirms = seen.Pending is { } p && c.State.Version == p.BaseVersion + p.Count;
                 if (seen.State is null || c.State.Version > seen.State.Version)
+                {
+                    NoteNewlyFenced(seen.State, c.State);
                     seen.State = c.State;
+                }
                 if (confirms)
                     MarkInFlight(seen.Pending!.Value.Effects, now);
                 return confirms;
@@ -86,6 +90,25 @@ public sealed partial class Coordinator
                 return false;
             default:
                 return false;
+        }
+    }
+
+    /// <summary>
+    /// A node fenced by any coordinator was reset: its last report is from a life that is over, so it may rejoin
+    /// only from a newer incarnation (a lagging view must not bring it back).
+    /// </summary>
+    private void NoteNewlyFenced(Cluster.ClusterState? before, Cluster.ClusterState after)
+    {
+        if (before is null)
+            return;
+        foreach (var node in config.Nodes)
+        {
+            if (after.Nodes[node.Name].Health != Cluster.NodeHealth.Fenced || before.Nodes[node.Name].Health == Cluster.NodeHealth.Fenced)
+                continue;
+            if (seen.Reports.Remove(node.Name, out var last))
+                seen.FencedIncarnation[node.Name] = last.Incarnation;
+            else
+                seen.FencedIncarnation.TryAdd(node.Name, -1);
         }
     }
 

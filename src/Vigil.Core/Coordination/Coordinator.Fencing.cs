@@ -43,7 +43,6 @@ public sealed partial class Coordinator
             var device = config.Node(result.Node).Fence?.Device ?? "?";
             if (result.Success)
             {
-                seen.FencedIncarnation[result.Node] = seen.Reports.GetValueOrDefault(result.Node)?.Incarnation ?? -1;
                 foreach (var group in OwnedGroups(plan.State, result.Node))
                     seen.Causes[group] = $"{result.Node} failed and was fenced by {device}";
                 plan.Decide(new NodeFenced(result.Node, $"{result.Node} fenced by {device}: it runs nothing now"));
@@ -68,9 +67,11 @@ public sealed partial class Coordinator
     /// </summary>
     private void RequestFencing(PlanBuilder plan)
     {
-        foreach (var record in plan.State.Nodes.Values.Where(n => n.Health == NodeHealth.Failed && !seen.View.Contains(n.Name)))
+        foreach (var node in config.Nodes) // config order: decisions must not depend on hash order
         {
-            var node = config.Node(record.Name);
+            var record = plan.State.Nodes[node.Name];
+            if (record.Health != NodeHealth.Failed || seen.View.Contains(node.Name))
+                continue;
             if (options.UnsafeSkipFencing)
             {
                 plan.Decide(new NodeFenced(node.Name, $"UNSAFE: {node.Name} treated as fenced without fencing"));

@@ -28,8 +28,9 @@ public sealed partial class Coordinator
     /// </summary>
     private void RecordGroupReports(PlanBuilder plan)
     {
-        foreach (var record in plan.State.Groups.Values.ToList())
+        foreach (var group in config.ResourceGroups) // config order: decisions must not depend on hash order
         {
+            var record = plan.State.Groups[group.Name];
             if (record.Owner is null || !seen.Reports.TryGetValue(record.Owner, out var report))
                 continue;
             var status = report.For(record.Name);

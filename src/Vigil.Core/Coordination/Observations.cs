@@ -48,6 +48,9 @@ internal sealed class Observations
     /// <summary>Whether formation was already judged since this partition became quorate.</summary>
     public bool FormationJudged { get; set; }
 
+    /// <summary>When this coordinator took its first input (its node's agent started).</summary>
+    public TimeSpan? StartedAt { get; set; }
+
     /// <summary>When this coordinator's partition became quorate.</summary>
     public TimeSpan? QuorateSince { get; set; }
 

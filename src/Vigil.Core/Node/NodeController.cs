@@ -22,6 +22,7 @@ public sealed class NodeController
     private long nextActionId = 1;
     private long reportSequence;
     private bool statusChanged = true;
+    private TimeSpan? lastDatabaseContact;
 
     /// <param name="incarnation">Grows with every restart of this node's agent; the host persists it.</param>
     public NodeController(ClusterConfig config, string nodeName, long incarnation)
@@ -42,7 +43,15 @@ public sealed class NodeController
     /// <summary>The newest committed state applied here.</summary>
     public ClusterState? State { get; private set; }
 
-    public QuorumStatus Quorum => State is null ? QuorumStatus.NoQuorum : QuorumRule.Evaluate(config, view.Members, State.FencedNodes);
+    /// <summary>
+    /// Whether this node may run groups: FailSafe's quorum over its view and the fenced nodes — but only while
+    /// it hears from the cluster database within one dead time (the leader's lease). A node cut off with a stale
+    /// state must not keep counting fenced nodes that may have rebooted and joined the other side.
+    /// </summary>
+    public QuorumStatus QuorumAt(TimeSpan now) =>
+        State is null || lastDatabaseContact is not { } contact || now - contact > config.Cluster.Timing.DeadTime
+            ? QuorumStatus.NoQuorum
+            : QuorumRule.Evaluate(config, view.Members, State.FencedNodes);
 
     /// <summary>Feed one input at time <paramref name="now"/>; returns what the host must do.</summary>
     public IReadOnlyList<NodeCommand> Step(TimeSpan now, NodeInput input)
@@ -63,8 +72,10 @@ public sealed class NodeController
         {
             case NodeTick:
                 return true;
-            case NodeStateCommitted s when State is null || s.State.Version > State.Version:
-                State = s.State;
+            case NodeStateCommitted s:
+                lastDatabaseContact = now;
+                if (State is null || s.State.Version > State.Version)
+                    State = s.State;
                 return false;
             case NodeMembershipChanged m when m.View.ViewId >= view.ViewId:
                 view = m.View;
@@ -98,7 +109,7 @@ public sealed class NodeController
     /// <summary>Brings every group towards what the committed state and quorum allow here, then issues next actions.</summary>
     private void Reconcile(TimeSpan now, List<NodeCommand> output)
     {
-        var quorum = Quorum;
+        var quorum = QuorumAt(now);
         var maintenance = State?.Nodes[NodeName].Admin == NodeAdminState.Maintenance;
         foreach (var group in config.ResourceGroups)
         {

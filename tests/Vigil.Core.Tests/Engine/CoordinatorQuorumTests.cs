@@ -42,10 +42,10 @@ public class CoordinatorQuorumTests
     public void TheTiebreakerHalfOnlyFencesThenPlacesOnceFenced()
     {
         var config = Config.Nodes("n1", "n2", "n3", "n4").Tiebreaker("n1")
-            .Group("app", domain: ["n3", "n1"]).Group("web", domain: ["n1", "n2"]).Build();
+            .Group("app", domain: ["n3", "n1"]).Group("web", domain: ["n1", "n2"]).Group("db", domain: ["n2", "n1"]).Build();
         var d = new CoordinatorDriver(config);
         d.Start("n1", "n2", "n3", "n4");
-        Assert.Equal(("n3", "n1"), (d.Owner("app"), d.Owner("web")));
+        Assert.Equal(("n3", "n1", "n2"), (d.Owner("app"), d.Owner("web"), d.Owner("db")));
 
         var split = d.SetView("n1", "n2");
         Assert.All(split.Decisions, x => Assert.True(x is NodeFailed or FenceRequested, $"not a fencing decision: {x}"));
@@ -54,10 +54,17 @@ public class CoordinatorQuorumTests
         Assert.Contains(split.Notices, n => n.StartsWith("quorum pending", StringComparison.Ordinal));
         Assert.Equal("n3", d.Owner("app"));
 
+        // Nothing but fencing on this half: a failure report and an operator command wait for quorum.
+        Assert.Empty(d.ReportFailed("n2", "db", "monitor failed").Decisions);
+        Assert.Empty(d.Operator(new SetNodeAdmin("n2", NodeAdminState.Standby)).Decisions);
         Assert.Empty(d.Tick(TimeSpan.FromSeconds(5)).Decisions);
+        Assert.Equal(("n3", "n2"), (d.Owner("app"), d.Owner("db")));
 
         var fenced = d.FenceSucceeds("n3");
-        Assert.Equal(["NodeFenced n3", "GroupAssigned app n1"], fenced.Short);
+        Assert.Equal("NodeFenced n3", fenced.Short[0]);
+        Assert.Contains("GroupAssigned app n1", fenced.Short);
+        Assert.Contains("GroupFailed db n2", fenced.Short);
+        Assert.Equal(("n1", "n1"), (d.Owner("app"), d.Owner("db")));
     }
 
     [Fact]
