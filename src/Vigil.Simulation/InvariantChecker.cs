@@ -8,7 +8,9 @@ namespace Vigil.Simulation;
 /// Responsible for the safety invariants, checked after every event against the truth (not any node's belief):
 /// (a) no group has resources running on two nodes at once; (b) with no_quorum: stop, a node whose true
 /// partition lost quorum starts nothing after DeadTime + 1 heartbeat, and runs no group after DeadTime + the
-/// group's stop timeouts + 2 heartbeats. Tiebreaker-may-fence counts as no quorum for running.
+/// group's stop timeouts + 2 heartbeats. The tiebreaker half of a 50/50 split (FailSafe: it keeps the cluster
+/// while it fences the other half) may keep what it runs and restart it in place, but starts no group that does
+/// not already run there until its fences make it quorate.
 /// </summary>
 internal sealed class InvariantChecker
 {
@@ -18,6 +20,7 @@ internal sealed class InvariantChecker
     private readonly Dictionary<string, TimeSpan> runDeadlineOf = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> groupOfResource = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TimeSpan> lostQuorumAt = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TimeSpan> tiebreakerSince = new(StringComparer.Ordinal);
 
     public InvariantChecker(ClusterConfig config)
     {
@@ -39,16 +42,22 @@ internal sealed class InvariantChecker
     {
         foreach (var node in truth.Nodes)
         {
-            var quorate = truth.IsUp(node) && store.QuorumOf(truth.ComponentOf(node)) == QuorumStatus.Quorate;
-            if (quorate || !truth.IsUp(node)) lostQuorumAt.Remove(node);
-            else lostQuorumAt.TryAdd(node, now);
+            var status = truth.IsUp(node) ? store.QuorumOf(truth.ComponentOf(node)) : QuorumStatus.Quorate;
+            if (status == QuorumStatus.NoQuorum) lostQuorumAt.TryAdd(node, now);
+            else lostQuorumAt.Remove(node);
+            if (status == QuorumStatus.TiebreakerMayFence) tiebreakerSince.TryAdd(node, now);
+            else tiebreakerSince.Remove(node);
         }
     }
 
     /// <summary>(b) for a start or restart that begins now on the node; null when fine.</summary>
-    public string? CheckStart(TimeSpan now, string node, RunAction action)
+    public string? CheckStart(TimeSpan now, string node, RunAction action, SimResources resources)
     {
         if (!checkQuorum || action.Action is not (ResourceAction.Start or ResourceAction.Restart)) return null;
+        var restartInPlace = config.Group(action.Group).Resources.Any(r => resources.IsRunning(node, r));
+        if (tiebreakerSince.TryGetValue(node, out var tie) && !restartInPlace && now - tie > startDeadline)
+            return $"{node} began {action.Action.ToString().ToLowerInvariant()} of {action.Resource} ({action.Group} not running there) " +
+                   $"on the tiebreaker half {Seconds(now - tie)} before its fences made it quorate (limit {Seconds(startDeadline)})";
         if (!lostQuorumAt.TryGetValue(node, out var lost) || now - lost <= startDeadline) return null;
         return $"{node} began {action.Action.ToString().ToLowerInvariant()} of {action.Resource} " +
                $"{Seconds(now - lost)} after losing quorum at {Seconds(lost)} (limit {Seconds(startDeadline)})";

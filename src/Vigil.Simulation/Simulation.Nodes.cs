@@ -88,7 +88,7 @@ public sealed partial class Simulation
 
     private void BeginAction(SimNode node, RunAction action)
     {
-        if (checker.CheckStart(Now, node.Name, action) is { } problem)
+        if (checker.CheckStart(Now, node.Name, action, resources) is { } problem)
         {
             Fail(ViolationKind.Quorum, problem);
             return;

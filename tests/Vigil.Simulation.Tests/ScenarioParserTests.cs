@@ -207,7 +207,7 @@ public sealed class ScenarioParserTests
             timeline:
               - { at: 3s, kill: n1 }
             expect:
-              placement: { web: n2, db: n2 }
+              placement: { web: n1, db: n2 }   # failback auto: web returns to n1 once the fenced n1 reboots; db stays on n2, first in its domain
               active_attention: []
               events: ["n1 fenced", "no such line"]
             """);

@@ -40,7 +40,7 @@ internal sealed class CoordinatorDriver
         State = initialState?.Invoke(initial) ?? initial;
         foreach (var node in config.Nodes)
         {
-            coordinators[node.Name] = new Coordinator(config, node.Name, options);
+            coordinators[node.Name] = Booted(config, node.Name, options, TimeSpan.Zero);
             incarnations[node.Name] = 1;
             sequences[node.Name] = 0;
             groupStatus[node.Name] = new(StringComparer.Ordinal);
@@ -50,6 +50,17 @@ internal sealed class CoordinatorDriver
     }
 
     public ClusterConfig Config { get; }
+
+    /// <summary>
+    /// A coordinator whose agent started one dead time before <paramref name="now"/>: its boot grace (it lets its
+    /// view form before deciding) is over, so a story starts where the policy acts. The grace has its own test.
+    /// </summary>
+    private static Coordinator Booted(ClusterConfig config, string node, CoordinatorOptions? options, TimeSpan now)
+    {
+        var coordinator = new Coordinator(config, node, options);
+        coordinator.Step(now - config.Cluster.Timing.DeadTime, new CoordinatorTick());
+        return coordinator;
+    }
 
     public ClusterState State { get; private set; }
 
@@ -104,7 +115,7 @@ internal sealed class CoordinatorDriver
         sequences[node] = 0;
         groupStatus[node].Clear();
         failingDevices[node].Clear();
-        coordinators[node] = new Coordinator(Config, node, options);
+        coordinators[node] = Booted(Config, node, options, Now);
         coordinators[node].Step(Now, new StateCommitted(State));
         ChangeView([.. View.Members, node]);
     });

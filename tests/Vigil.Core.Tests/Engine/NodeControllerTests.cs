@@ -229,6 +229,26 @@ public class NodeControllerTests
     }
 
     [Theory]
+    [InlineData(true, "")]
+    [InlineData(false, "app Stop,fs Stop,ip Stop")]
+    public void ANodeThatStopsHearingTheClusterDatabaseStopsItsGroups(bool databaseReachable, string expected)
+    {
+        // Its view still shows a majority, but its copy of the state may be stale (a fenced node it counts may
+        // have rebooted into the other side): without the database's heartbeat for a dead time, it lets go.
+        var d = WebRunning();
+        d.DatabaseReachable = databaseReachable;
+        var mark = d.Actions.Count;
+        var deadTime = d.Config.Cluster.Timing.DeadTime;
+        var end = d.Now + deadTime + deadTime;
+        for (var t = d.Now; t <= end; t += d.Config.Cluster.Timing.HeartbeatInterval)
+        {
+            d.TickAt(t);
+            d.RunAll();
+        }
+        Assert.Equal(expected, string.Join(",", d.ActionsSince(mark).Where(a => !a.EndsWith("Monitor", StringComparison.Ordinal))));
+    }
+
+    [Theory]
     [InlineData(NodeAdminState.Online, true)]
     [InlineData(NodeAdminState.Maintenance, false)]
     public void MaintenanceMeansNoMonitors(NodeAdminState admin, bool monitors)

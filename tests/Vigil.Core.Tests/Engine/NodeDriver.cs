@@ -60,10 +60,14 @@ internal sealed class NodeDriver
     public IReadOnlyList<NodeCommand> View(params string[] members) =>
         Step(new NodeMembershipChanged(new MembershipView(++viewId, new HashSet<string>(members, StringComparer.Ordinal))));
 
+    /// <summary>While true, every tick renews the node's lease as its host does (the cluster database re-sent).</summary>
+    public bool DatabaseReachable { get; set; } = true;
+
     public IReadOnlyList<NodeCommand> TickAt(TimeSpan at)
     {
         Now = at;
-        return Step(new NodeTick());
+        var renewal = DatabaseReachable ? Step(new NodeStateCommitted(State)) : [];
+        return [.. renewal, .. Step(new NodeTick())];
     }
 
     /// <summary>Answers the oldest unanswered action.</summary>
