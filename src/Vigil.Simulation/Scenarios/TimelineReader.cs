@@ -71,55 +71,55 @@ internal sealed class TimelineReader(ProblemList problems, List<NameReference> r
             case "clear_faults": return True(entry, key) ? new SimAction.ClearFaults() : null;
             case "partition": return Partition(entry.Value(key)!, path);
             case "fail_monitor":
-            {
-                if (entry.Map(key, FailMonitorKeys) is not { } m) return null;
-                var resource = Name(m, "resource", NameKind.Resource, required: true);
-                var node = Name(m, "node", NameKind.Node);
-                return resource is null ? null : new SimAction.FailMonitor(resource, node);
-            }
+                {
+                    if (entry.Map(key, FailMonitorKeys) is not { } m) return null;
+                    var resource = Name(m, "resource", NameKind.Resource, required: true);
+                    var node = Name(m, "node", NameKind.Node);
+                    return resource is null ? null : new SimAction.FailMonitor(resource, node);
+                }
             case "fail_start":
-            {
-                if (entry.Map(key, FailStartKeys) is not { } m) return null;
-                var resource = Name(m, "resource", NameKind.Resource, required: true);
-                var node = Name(m, "node", NameKind.Node, required: true);
-                var persistent = m.Bool("persistent") ?? false;
-                return resource is null || node is null ? null : new SimAction.FailStart(resource, node, persistent);
-            }
+                {
+                    if (entry.Map(key, FailStartKeys) is not { } m) return null;
+                    var resource = Name(m, "resource", NameKind.Resource, required: true);
+                    var node = Name(m, "node", NameKind.Node, required: true);
+                    var persistent = m.Bool("persistent") ?? false;
+                    return resource is null || node is null ? null : new SimAction.FailStart(resource, node, persistent);
+                }
             case "fail_fence":
-            {
-                if (entry.Map(key, FailFenceKeys) is not { } m) return null;
-                var node = Name(m, "node", NameKind.Node, required: true);
-                return node is null ? null : new SimAction.FailFence(node, m.Bool("on") ?? true);
-            }
+                {
+                    if (entry.Map(key, FailFenceKeys) is not { } m) return null;
+                    var node = Name(m, "node", NameKind.Node, required: true);
+                    return node is null ? null : new SimAction.FailFence(node, m.Bool("on") ?? true);
+                }
             case "critical_device":
-            {
-                if (entry.Map(key, CriticalDeviceKeys) is not { } m) return null;
-                var node = Name(m, "node", NameKind.Node, required: true);
-                var device = Name(m, "device", NameKind.CriticalDevice, required: true);
-                var failed = m.Bool("failed") ?? true;
-                return node is null || device is null ? null : new SimAction.FailCriticalDevice(node, device, failed);
-            }
+                {
+                    if (entry.Map(key, CriticalDeviceKeys) is not { } m) return null;
+                    var node = Name(m, "node", NameKind.Node, required: true);
+                    var device = Name(m, "device", NameKind.CriticalDevice, required: true);
+                    var failed = m.Bool("failed") ?? true;
+                    return node is null || device is null ? null : new SimAction.FailCriticalDevice(node, device, failed);
+                }
             case "network":
-            {
-                if (entry.Map(key, NetworkKeys) is not { } m) return null;
-                var delay = m.Duration("delay_max", allowZero: true) ?? TimeSpan.Zero;
-                return new SimAction.NetworkFaults(m.Int("drop", 0, 100) ?? 0, m.Int("duplicate", 0, 100) ?? 0,
-                    (int)Math.Min(int.MaxValue, Math.Round(delay.TotalMilliseconds)), m.Bool("reorder") ?? false);
-            }
+                {
+                    if (entry.Map(key, NetworkKeys) is not { } m) return null;
+                    var delay = m.Duration("delay_max", allowZero: true) ?? TimeSpan.Zero;
+                    return new SimAction.NetworkFaults(m.Int("drop", 0, 100) ?? 0, m.Int("duplicate", 0, 100) ?? 0,
+                        (int)Math.Min(int.MaxValue, Math.Round(delay.TotalMilliseconds)), m.Bool("reorder") ?? false);
+                }
             case "move":
-            {
-                if (entry.Map(key, MoveKeys) is not { } m) return null;
-                var group = Name(m, "group", NameKind.Group, required: true);
-                var node = Name(m, "node", NameKind.Node, required: true);
-                return group is null || node is null ? null : new SimAction.Operator(new MoveGroup(group, node));
-            }
+                {
+                    if (entry.Map(key, MoveKeys) is not { } m) return null;
+                    var group = Name(m, "group", NameKind.Group, required: true);
+                    var node = Name(m, "node", NameKind.Node, required: true);
+                    return group is null || node is null ? null : new SimAction.Operator(new MoveGroup(group, node));
+                }
             case "clear_failures":
-            {
-                if (entry.Map(key, ClearFailuresKeys) is not { } m) return null;
-                var group = Name(m, "group", NameKind.Group, required: true);
-                var node = Name(m, "node", NameKind.Node);
-                return group is null ? null : new SimAction.Operator(new ClearFailures(group, node));
-            }
+                {
+                    if (entry.Map(key, ClearFailuresKeys) is not { } m) return null;
+                    var group = Name(m, "group", NameKind.Group, required: true);
+                    var node = Name(m, "node", NameKind.Node);
+                    return group is null ? null : new SimAction.Operator(new ClearFailures(group, node));
+                }
             default:
                 throw new InvalidOperationException($"no reader for timeline action '{key}'");
         }
