@@ -34,7 +34,7 @@ public static class ValidateCommand
         var name = file.ToString();
         try
         {
-            var (text, error) = ReadFile(file);
+            var (text, error) = InputFile.Read(file.FullName);
             if (text is null)
                 return Report(name, [new ConfigProblem(name, 0, 0, "cannot read: " + error)], json, stdout, stderr);
             var result = ConfigLoader.Load(text, name);
@@ -66,27 +66,6 @@ public static class ValidateCommand
 
     private static string ToJson(string name, IReadOnlyList<ConfigProblem> problems) =>
         JsonSerializer.Serialize(new JsonResult(name, problems.Count == 0, problems), JsonOptions);
-
-    private static (string? Text, string? Error) ReadFile(FileInfo file)
-    {
-        if (Directory.Exists(file.FullName)) return (null, "it is a directory");
-        try
-        {
-            return (File.ReadAllText(file.FullName), null);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return (null, "no such file");
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return (null, "permission denied");
-        }
-        catch (IOException e)
-        {
-            return (null, e.Message);
-        }
-    }
 
     private static string Count(int n, string one, string many) => $"{n} {(n == 1 ? one : many)}";
 

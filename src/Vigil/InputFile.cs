@@ -1,8 +1,9 @@
+using Vigil.Cli.Simulate;
 using Vigil.Core.Configuration;
 
-namespace Vigil.Cli.Simulate;
+namespace Vigil.Cli;
 
-/// <summary>Reads the files 'vigil simulate' is given, turning I/O failures into a plain reason.</summary>
+/// <summary>Reads the files the CLI is given, turning I/O failures into a plain reason.</summary>
 internal static class InputFile
 {
     /// <summary>The text, or null and the reason it cannot be read.</summary>
