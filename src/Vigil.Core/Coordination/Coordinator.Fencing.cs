@@ -84,11 +84,20 @@ public sealed partial class Coordinator
                     NoticeOnce(plan, node.Name, $"{node.Name} failed and has no fence device: {string.Join(", ", owned)} stay stopped until it rejoins");
                 continue;
             }
-            if (seen.FencesInFlight.TryGetValue(node.Name, out var flight) && plan.Now - flight.Since < options.FenceTimeout)
-                continue;
-            if (record.NextFenceAt is { } at && plan.Now < at)
-                continue;
             var attempt = record.FenceAttempts + 1;
+            if (seen.FencesInFlight.TryGetValue(node.Name, out var flight))
+            {
+                if (plan.Now - flight.Since < options.FenceTimeout)
+                    continue;
+                // No answer within the fence timeout: a failure. The retry gets a new number, so a late answer
+                // to the lost attempt is never taken for the retry's.
+                attempt = Math.Max(attempt, flight.Attempt + 1);
+                plan.Notice($"fencing {node.Name} (attempt {flight.Attempt}) did not answer within {Text.Duration(options.FenceTimeout)}: counted as failed");
+            }
+            else if (record.NextFenceAt is { } at && plan.Now < at)
+            {
+                continue;
+            }
             var groups = OwnedGroups(plan.State, node.Name);
             plan.Decide(new FenceRequested(node.Name, attempt,
                 $"fencing {node.Name} via {node.Fence.Device} (attempt {attempt})" +
