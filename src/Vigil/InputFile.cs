@@ -1,4 +1,3 @@
-using Vigil.Cli.Simulate;
 using Vigil.Core.Configuration;
 
 namespace Vigil.Cli;
@@ -39,10 +38,4 @@ internal static class InputFile
 
     /// <summary>FILE:LINE:COLUMN: message, or FILE: message for problems with no position.</summary>
     public static string Format(ConfigProblem p) => p.Line == 0 ? $"{p.File}: {p.Message}" : p.ToString();
-
-    /// <summary>The failover script runner for a configuration: real processes when a policy names a script.</summary>
-    public static ProcessFailoverScriptRunner? ScriptsFor(ClusterConfig config, string configPath) =>
-        config.FailoverPolicies.Any(p => p.Script == FailoverScriptKind.Custom)
-            ? new ProcessFailoverScriptRunner(Path.GetDirectoryName(Path.GetFullPath(configPath)) ?? ".")
-            : null;
 }

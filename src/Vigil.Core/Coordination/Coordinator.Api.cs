@@ -49,8 +49,8 @@ public sealed partial class Coordinator
         return ready;
     }
 
-    /// <summary>Records the input; returns true when it is the commit of the pending proposal.</summary>
-    private bool Absorb(TimeSpan now, CoordinatorInput input)
+    /// <summary>Records the input; the commit of the pending proposal puts its effects in flight.</summary>
+    private void Absorb(TimeSpan now, CoordinatorInput input)
     {
         switch (input)
         {
@@ -58,7 +58,7 @@ public sealed partial class Coordinator
                 seen.View = m.View;
                 foreach (var gone in seen.Reports.Keys.Where(n => !m.View.Contains(n)).ToList())
                     seen.Reports.Remove(gone);
-                return false;
+                return;
             case StateCommitted c:
                 var confirms = seen.Pending is { } p && c.State.Version == p.BaseVersion + p.Count;
                 if (seen.State is null || c.State.Version > seen.State.Version)
@@ -68,28 +68,26 @@ public sealed partial class Coordinator
                 }
                 if (confirms)
                     MarkInFlight(seen.Pending!.Value.Effects, now);
-                return confirms;
+                return;
             case ReportReceived r:
                 if (seen.View.Contains(r.Report.Node) && r.Report.IsNewerThan(seen.Reports.GetValueOrDefault(r.Report.Node)))
                     seen.Reports[r.Report.Node] = r.Report;
-                return false;
+                return;
             case FenceCompleted f:
                 if (seen.FencesInFlight.TryGetValue(f.Node, out var flight) && flight.Attempt == f.Attempt)
                 {
                     seen.FencesInFlight.Remove(f.Node);
                     seen.FenceResults.Add(f);
                 }
-                return false;
+                return;
             case FailoverScriptCompleted s:
                 if (seen.ScriptsInFlight.Remove(s.Group))
                     seen.ScriptResults[s.Group] = s;
-                return false;
+                return;
             case OperatorRequest o:
                 if (seen.OperatorCommands.Count < Observations.MaxQueuedOperatorCommands)
                     seen.OperatorCommands.Enqueue(o.Command);
-                return false;
-            default:
-                return false;
+                return;
         }
     }
 
@@ -97,13 +95,13 @@ public sealed partial class Coordinator
     /// A node fenced by any coordinator was reset: its last report is from a life that is over, so it may rejoin
     /// only from a newer incarnation (a lagging view must not bring it back).
     /// </summary>
-    private void NoteNewlyFenced(Cluster.ClusterState? before, Cluster.ClusterState after)
+    private void NoteNewlyFenced(ClusterState? before, ClusterState after)
     {
         if (before is null)
             return;
         foreach (var node in config.Nodes)
         {
-            if (after.Nodes[node.Name].Health != Cluster.NodeHealth.Fenced || before.Nodes[node.Name].Health == Cluster.NodeHealth.Fenced)
+            if (after.Nodes[node.Name].Health != NodeHealth.Fenced || before.Nodes[node.Name].Health == NodeHealth.Fenced)
                 continue;
             if (seen.Reports.Remove(node.Name, out var last))
                 seen.FencedIncarnation[node.Name] = last.Incarnation;
@@ -122,7 +120,7 @@ public sealed partial class Coordinator
                     seen.FencesInFlight[f.Node] = (f.Attempt, now);
                     break;
                 case RunFailoverScript s:
-                    seen.ScriptsInFlight[s.Group] = seen.State!.Groups[s.Group].Generation;
+                    seen.ScriptsInFlight.Add(s.Group);
                     break;
             }
         }

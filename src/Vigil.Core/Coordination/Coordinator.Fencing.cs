@@ -109,8 +109,7 @@ public sealed partial class Coordinator
     private TimeSpan FenceBackoff(int attempt)
     {
         var factor = Math.Pow(2, Math.Min(attempt - 1, 20));
-        var delay = TimeSpan.FromTicks((long)Math.Min(options.FenceRetryBase.Ticks * factor, options.FenceRetryMax.Ticks));
-        return delay;
+        return TimeSpan.FromTicks((long)Math.Min(options.FenceRetryBase.Ticks * factor, options.FenceRetryMax.Ticks));
     }
 
     private static List<string> OwnedGroups(ClusterState state, string node) =>

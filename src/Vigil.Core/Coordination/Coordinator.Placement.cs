@@ -163,7 +163,7 @@ public sealed partial class Coordinator
                     plan.Decide(new RuntimeDomainChanged(record.Name, rotated, $"{record.Name}: round-robin moves past {last}: [{string.Join(", ", rotated)}]"));
                 return true;
             case FailoverScriptKind.Custom when seen.ScriptDoneForGeneration.GetValueOrDefault(record.Name, -1) != record.Generation:
-                if (!seen.ScriptsInFlight.ContainsKey(record.Name))
+                if (!seen.ScriptsInFlight.Contains(record.Name))
                     plan.Do(new RunFailoverScript(record.Name, policy.ScriptPath!, record.RuntimeDomain,
                         [.. seen.View.Members.Where(m => plan.State.Nodes[m].Health == NodeHealth.Up).Order(StringComparer.Ordinal)]));
                 return false;

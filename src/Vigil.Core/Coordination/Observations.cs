@@ -28,8 +28,8 @@ internal sealed class Observations
     /// <summary>Incarnation a node had when fenced: it rejoins only from a newer one (it was reset).</summary>
     public Dictionary<string, long> FencedIncarnation { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Custom failover scripts running: group -> generation they run for.</summary>
-    public Dictionary<string, long> ScriptsInFlight { get; } = new(StringComparer.Ordinal);
+    /// <summary>Groups whose custom failover script is running.</summary>
+    public HashSet<string> ScriptsInFlight { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Script answers to commit: group -> new run-time domain (or error).</summary>
     public Dictionary<string, FailoverScriptCompleted> ScriptResults { get; } = new(StringComparer.Ordinal);

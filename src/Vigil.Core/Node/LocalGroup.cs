@@ -12,7 +12,6 @@ namespace Vigil.Core.Node;
 internal sealed class LocalGroup(string name, long generation, ImmutableArray<string> order, int localRestarts)
 {
     private readonly Queue<(string Resource, ResourceAction Action)> steps = new();
-    private readonly HashSet<string> running = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TimeSpan> nextMonitor = new(StringComparer.Ordinal);
     private bool failAfterStop;
 
@@ -98,7 +97,6 @@ internal sealed class LocalGroup(string name, long generation, ImmutableArray<st
                     BeginStop(true, $"exclusive check of {resource} failed: {Describe(result, detail)}");
                 return null;
             case ResourceAction.Start:
-                running.Add(resource); // conservatively: a failed start may have left it half running
                 if (!ok && Phase != GroupPhase.Stopping)
                     BeginStop(true, $"start of {resource} failed: {Describe(result, detail)}");
                 return null;
@@ -116,10 +114,7 @@ internal sealed class LocalGroup(string name, long generation, ImmutableArray<st
                 return null;
             case ResourceAction.Stop:
                 if (ok || result == ActionResult.NotRunning)
-                {
-                    running.Remove(resource);
                     return null;
-                }
                 Phase = GroupPhase.StopFailed;
                 steps.Clear();
                 Detail = $"stop of {resource} failed: {Describe(result, detail)}";
@@ -131,7 +126,6 @@ internal sealed class LocalGroup(string name, long generation, ImmutableArray<st
 
     private void SkipStart(string resource)
     {
-        running.Add(resource);
         var rest = steps.Where(s => !(s.Resource == resource && s.Action == ResourceAction.Start)).ToList();
         steps.Clear();
         foreach (var s in rest)

@@ -23,8 +23,7 @@ public static class QuorumRule
     public static QuorumStatus Evaluate(ClusterConfig config, IReadOnlySet<string> members, IEnumerable<string> fencedNodes)
     {
         var voters = config.Nodes.Count;
-        var fenced = fencedNodes.ToHashSet(StringComparer.Ordinal);
-        var known = config.Nodes.Count(n => members.Contains(n.Name) || fenced.Contains(n.Name));
+        var known = KnownVoters(config, members, fencedNodes);
         Invariant.Check(known <= voters, "known voters cannot exceed voters");
         if (2 * known > voters)
             return QuorumStatus.Quorate;
@@ -34,10 +33,13 @@ public static class QuorumRule
         return QuorumStatus.NoQuorum;
     }
 
-    public static string Describe(ClusterConfig config, IReadOnlySet<string> members, IEnumerable<string> fencedNodes)
+    public static string Describe(ClusterConfig config, IReadOnlySet<string> members, IEnumerable<string> fencedNodes) =>
+        $"{KnownVoters(config, members, fencedNodes)} of {config.Nodes.Count} voters in a known state";
+
+    /// <summary>Voters communicating with this partition or fenced successfully.</summary>
+    private static int KnownVoters(ClusterConfig config, IReadOnlySet<string> members, IEnumerable<string> fencedNodes)
     {
         var fenced = fencedNodes.ToHashSet(StringComparer.Ordinal);
-        var known = config.Nodes.Count(n => members.Contains(n.Name) || fenced.Contains(n.Name));
-        return $"{known} of {config.Nodes.Count} voters in a known state";
+        return config.Nodes.Count(n => members.Contains(n.Name) || fenced.Contains(n.Name));
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
+using Vigil.Core.Configuration;
 using Vigil.Core.Coordination;
 using Vigil.Simulation;
 
@@ -14,6 +15,12 @@ namespace Vigil.Cli.Simulate;
 /// </summary>
 public sealed class ProcessFailoverScriptRunner(string configDirectory, TimeSpan? timeout = null) : IFailoverScriptRunner
 {
+    /// <summary>The runner for a configuration: real processes when a policy names a script, else none.</summary>
+    public static ProcessFailoverScriptRunner? For(ClusterConfig config, string configPath) =>
+        config.FailoverPolicies.Any(p => p.Script == FailoverScriptKind.Custom)
+            ? new ProcessFailoverScriptRunner(Path.GetDirectoryName(Path.GetFullPath(configPath)) ?? ".")
+            : null;
+
     /// <summary>How long a script may run before it is killed.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
 

@@ -115,7 +115,7 @@ internal static class RandomRuns
                 return null;
             }
 
-            return [new Target(path, config, "--config " + Quote(path), InputFile.ScriptsFor(config, path))];
+            return [new Target(path, config, "--config " + Quote(path), ProcessFailoverScriptRunner.For(config, path))];
         }
 
         var all = TestConfigs.All();

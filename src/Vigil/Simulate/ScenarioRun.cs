@@ -28,7 +28,7 @@ internal static class ScenarioRun
             ScenarioOutcome outcome;
             try
             {
-                outcome = ScenarioRunner.Run(scenario, config, InputFile.ScriptsFor(config, configPath), seed);
+                outcome = ScenarioRunner.Run(scenario, config, ProcessFailoverScriptRunner.For(config, configPath), seed);
             }
             catch (SimulationLimitException e)
             {
