@@ -13,6 +13,10 @@ public static class Program
         var root = new RootCommand("Vigil: a high-availability cluster manager.");
         root.Subcommands.Add(ValidateCommand.Create());
         root.Subcommands.Add(SimulateCommand.Create());
+        root.Subcommands.Add(AgentCommand.Create());
+        root.Subcommands.Add(StatusCommand.Create());
+        root.Subcommands.Add(ConfigCommand.Create());
+        root.Subcommands.Add(KeygenCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

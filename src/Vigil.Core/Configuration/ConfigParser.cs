@@ -24,10 +24,12 @@ internal sealed partial class ConfigParser(ProblemList problems, SourceMap where
     public ClusterConfig? Parse(YamlNode root)
     {
         if (YamlMap.Open(root, "", problems, TopKeys) is not { } top) return null;
+        var networks = List(top, "networks", ParseNetwork, required: true);
+        var nodes = List(top, "nodes", ParseNode, required: true);
         return new ClusterConfig(
-            ParseCluster(top),
-            List(top, "networks", ParseNetwork, required: true),
-            List(top, "nodes", ParseNode, required: true),
+            ParseCluster(top, nodes),
+            networks,
+            nodes,
             List(top, "fence_devices", ParseFenceDevice),
             List(top, "critical_devices", ParseCriticalDevice),
             List(top, "resource_types", ParseResourceType),
@@ -69,7 +71,11 @@ internal sealed partial class ConfigParser(ProblemList problems, SourceMap where
     private void PlaceKey(object owner, YamlMap map, string key) =>
         where.Set(owner, key, map.Value(key)?.Start ?? map.KeyMark(key));
 
-    private ClusterSettings ParseCluster(YamlMap top)
+    /// <summary>
+    /// The cluster section. A cluster of exactly two voters without a tiebreaker gets its first node as the
+    /// tiebreaker (FailSafe's default; see docs/design/quorum.md): otherwise neither half could ever proceed alone.
+    /// </summary>
+    private ClusterSettings ParseCluster(YamlMap top, List<NodeConfig> nodes)
     {
         var map = top.Map("cluster", ClusterKeys, required: true);
         var settings = new ClusterSettings(
@@ -77,7 +83,7 @@ internal sealed partial class ConfigParser(ProblemList problems, SourceMap where
             map?.Int("id", 1, 65535, required: true) ?? 0,
             map?.Choice("mode", ConfigWords.Modes) ?? ClusterMode.HighAvailability,
             map?.String("key_file"),
-            map?.String("tiebreaker"),
+            map?.String("tiebreaker") ?? (nodes.Count == 2 ? nodes[0].Name : null),
             map?.Choice("no_quorum", ConfigWords.NoQuorum) ?? NoQuorumAction.Stop,
             ParseTiming(map));
         if (map is not null)

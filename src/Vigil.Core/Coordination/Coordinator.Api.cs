@@ -23,7 +23,7 @@ public sealed partial class Coordinator
     public string NodeName => nodeName;
 
     /// <summary>Whether this node coordinates its partition in its current view.</summary>
-    public bool IsActive => seen.View.Contains(nodeName) && ElectedFor(config, seen.View) == nodeName;
+    public bool IsActive => options.ElectedByHost || (seen.View.Contains(nodeName) && ElectedFor(config, seen.View) == nodeName);
 
     /// <summary>The last committed state this coordinator saw.</summary>
     public ClusterState? State => seen.State;
@@ -38,7 +38,7 @@ public sealed partial class Coordinator
         Absorb(now, input);
         // The input after a proposal either was its commit (effects now in flight) or means it was rejected.
         seen.Pending = null;
-        seen.StartedAt ??= now;
+        seen.StartedAt ??= options.ViewFormingSince ?? now;
         if (seen.State is null || !IsActive || now - seen.StartedAt < config.Cluster.Timing.DeadTime)
             return CoordinatorReady.Empty; // a new coordinator first lets its membership view form (dc-deadtime)
         var ready = Plan(now, seen.State);

@@ -1,5 +1,6 @@
 using Vigil.Core.Cluster;
 using Vigil.Core.Decisions;
+using Vigil.Core.Quorum;
 
 namespace Vigil.Core.Coordination;
 
@@ -63,7 +64,8 @@ public sealed partial class Coordinator
     /// <summary>
     /// Fence every failed node before anything it owned starts elsewhere (FailSafe resets the failed node).
     /// A failed node back in the view is not fenced: it rejoins once its report arrives.
-    /// Without a fence device its groups stay stopped until it rejoins — never risk two owners.
+    /// Without a fence device, its groups start elsewhere only once the node surely stopped them on its own
+    /// (<see cref="SelfFenceBound"/> after this coordinator saw it fail).
     /// </summary>
     private void RequestFencing(PlanBuilder plan)
     {
@@ -71,7 +73,10 @@ public sealed partial class Coordinator
         {
             var record = plan.State.Nodes[node.Name];
             if (record.Health != NodeHealth.Failed || seen.View.Contains(node.Name))
+            {
+                seen.FailedSince.Remove(node.Name);
                 continue;
+            }
             if (options.UnsafeSkipFencing)
             {
                 plan.Decide(new NodeFenced(node.Name, $"UNSAFE: {node.Name} treated as fenced without fencing"));
@@ -79,9 +84,7 @@ public sealed partial class Coordinator
             }
             if (node.Fence is null)
             {
-                var owned = OwnedGroups(plan.State, node.Name);
-                if (owned.Count > 0)
-                    NoticeOnce(plan, node.Name, $"{node.Name} failed and has no fence device: {string.Join(", ", owned)} stay stopped until it rejoins");
+                SelfFenceTakeover(plan, node.Name);
                 continue;
             }
             var attempt = record.FenceAttempts + 1;
@@ -103,6 +106,27 @@ public sealed partial class Coordinator
                 $"fencing {node.Name} via {node.Fence.Device} (attempt {attempt})" +
                 (groups.Count > 0 ? $" before {string.Join(", ", groups)} start elsewhere" : "")));
             plan.Do(new FenceNode(node.Name, attempt, node.Fence.Device, node.Fence.Port));
+        }
+    }
+
+    /// <summary>
+    /// A failed node without a fence device counts as fenced once the self-fence bound passed since this
+    /// coordinator first saw it failed (a new coordinator starts the wait again: never shorter, only longer).
+    /// </summary>
+    private void SelfFenceTakeover(PlanBuilder plan, string node)
+    {
+        var bound = SelfFenceBound.Of(config);
+        var since = seen.FailedSince.TryGetValue(node, out var at) ? at : seen.FailedSince[node] = plan.Now;
+        var owned = OwnedGroups(plan.State, node);
+        if (plan.Now - since >= bound)
+        {
+            plan.Decide(new NodeFenced(node,
+                $"{node} has no fence device; its self-fence bound of {Text.Duration(bound)} passed, so it stopped everything on its own"));
+            seen.FailedSince.Remove(node);
+        }
+        else if (owned.Count > 0)
+        {
+            NoticeOnce(plan, node, $"{node} failed and has no fence device: {string.Join(", ", owned)} stay stopped until its self-fence bound of {Text.Duration(bound)} passes");
         }
     }
 

@@ -13,6 +13,18 @@ public sealed record CoordinatorOptions
     public TimeSpan FenceTimeout { get; init; } = TimeSpan.FromSeconds(90);
 
     /// <summary>
+    /// True when the host decides who coordinates (the agent runs a coordinator only on the Raft leader, and
+    /// only while it leads). False (the simulator's stand-in): the first server of the node's own view.
+    /// </summary>
+    public bool ElectedByHost { get; init; }
+
+    /// <summary>
+    /// When the host's membership view started forming (the agent's start). The coordinator decides nothing
+    /// until one dead time after it, so a leader elected long after start acts at once. Default: its first input.
+    /// </summary>
+    public TimeSpan? ViewFormingSince { get; init; }
+
+    /// <summary>
     /// TEST ONLY: treat a failed node as fenced without fencing it. Exists so the simulator's safety checker can
     /// prove it catches an unsafe policy; never set in production.
     /// </summary>

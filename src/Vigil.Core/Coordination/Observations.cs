@@ -28,6 +28,9 @@ internal sealed class Observations
     /// <summary>Incarnation a node had when fenced: it rejoins only from a newer one (it was reset).</summary>
     public Dictionary<string, long> FencedIncarnation { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>When this coordinator first saw a node without a fence device failed (its self-fence wait).</summary>
+    public Dictionary<string, TimeSpan> FailedSince { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Groups whose custom failover script is running.</summary>
     public HashSet<string> ScriptsInFlight { get; } = new(StringComparer.Ordinal);
 

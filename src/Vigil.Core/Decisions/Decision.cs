@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 using Vigil.Core.Cluster;
 
 namespace Vigil.Core.Decisions;
@@ -7,6 +8,22 @@ namespace Vigil.Core.Decisions;
 /// A decision of the coordinator: a committed fact of the cluster database and a line of `vigil events`.
 /// Every decision carries the reason an operator reads (e.g. "webgroup -> n2: n1 failed (…)").
 /// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "decision")]
+[JsonDerivedType(typeof(NodeJoined), "node_joined")]
+[JsonDerivedType(typeof(NodeFailed), "node_failed")]
+[JsonDerivedType(typeof(FenceRequested), "fence_requested")]
+[JsonDerivedType(typeof(NodeFenced), "node_fenced")]
+[JsonDerivedType(typeof(FenceFailed), "fence_failed")]
+[JsonDerivedType(typeof(GroupAssigned), "group_assigned")]
+[JsonDerivedType(typeof(GroupReleased), "group_released")]
+[JsonDerivedType(typeof(GroupStopped), "group_stopped")]
+[JsonDerivedType(typeof(GroupFailed), "group_failed")]
+[JsonDerivedType(typeof(RuntimeDomainChanged), "runtime_domain_changed")]
+[JsonDerivedType(typeof(GroupMoveRequested), "group_move_requested")]
+[JsonDerivedType(typeof(FailbackRequested), "failback_requested")]
+[JsonDerivedType(typeof(NodeAdminChanged), "node_admin_changed")]
+[JsonDerivedType(typeof(FailuresCleared), "failures_cleared")]
+[JsonDerivedType(typeof(ClusterFormed), "cluster_formed")]
 public abstract record Decision(string Reason);
 
 /// <summary>The node is in the membership again (or for the first time).</summary>

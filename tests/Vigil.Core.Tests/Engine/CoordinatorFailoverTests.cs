@@ -126,22 +126,34 @@ public class CoordinatorFailoverTests
     }
 
     [Fact]
-    public void ANodeWithoutAFenceDeviceKeepsItsGroupsUntilItRejoins()
+    public void ANodeWithoutAFenceDeviceKeepsItsGroupsUntilItsSelfFenceBoundPassed()
     {
+        var config = Config.Nodes("n1", "n2", "n3").NoFence("n1").Group("web", domain: ["n1", "n2"]).Build();
+        var bound = Vigil.Core.Quorum.SelfFenceBound.Of(config);
         var d = WebOnN1(Config.Nodes("n1", "n2", "n3").NoFence("n1").Group("web", domain: ["n1", "n2"]));
 
         var failed = d.Fail("n1");
         Assert.Equal(["NodeFailed n1"], failed.Short);
         Assert.Empty(failed.Effects);
-        Assert.Contains("n1 failed and has no fence device: web stay stopped until it rejoins", failed.Notices);
+        Assert.Contains(failed.Notices, n => n.StartsWith("n1 failed and has no fence device: web stay stopped until its self-fence bound", StringComparison.Ordinal));
 
-        for (var i = 0; i < 20; i++)
-            Assert.Empty(d.Tick(TimeSpan.FromMinutes(1)).Decisions);
+        Assert.Empty(d.Tick(bound - TimeSpan.FromMilliseconds(1)).Decisions);
         Assert.Equal("n1", d.Owner("web"));
         Assert.DoesNotContain(d.Effects, e => e is FenceNode);
+        Assert.Equal(["NodeFenced n1", "GroupAssigned web n2"], d.Tick(TimeSpan.FromMilliseconds(1)).Short);
+    }
 
+    [Fact]
+    public void ANodeWithoutAFenceDeviceThatRejoinsInTimeKeepsItsGroups()
+    {
+        var config = Config.Nodes("n1", "n2", "n3").NoFence("n1").Group("web", domain: ["n1", "n2"]).Build();
+        var d = WebOnN1(Config.Nodes("n1", "n2", "n3").NoFence("n1").Group("web", domain: ["n1", "n2"]));
+        d.Fail("n1");
+        d.Tick(Vigil.Core.Quorum.SelfFenceBound.Of(config) / 2);
         Assert.Equal(["NodeJoined n1"], d.Rejoin("n1").Short);
         Assert.Equal(("n1", GroupTarget.Running, 1L), (d.Owner("web"), d.Group("web").Target, d.Group("web").Generation));
+        for (var i = 0; i < 20; i++)
+            Assert.DoesNotContain(d.Tick(TimeSpan.FromSeconds(1)).Decisions, x => x is NodeFenced);
     }
 
     [Fact]

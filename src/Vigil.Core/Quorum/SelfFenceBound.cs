@@ -1,0 +1,30 @@
+using Vigil.Core.Configuration;
+
+namespace Vigil.Core.Quorum;
+
+/// <summary>
+/// How long after the coordinator declared a node failed that node has surely stopped every group on its own
+/// (the watchdog-style self-fence), so its groups may start elsewhere even without a fence device.
+///
+/// A node cut off from the cluster stops renewing its lease: the leader renews leases only while it heard from a
+/// quorum within one dead time, and a node keeps its groups only while a renewal reached it within one dead time —
+/// two dead times at most, plus one heartbeat for each timer's granularity. Then it stops its groups, each within
+/// the sum of its resources' stop timeouts (groups stop in parallel); a stop that fails or times out makes the node
+/// reset itself. One more heartbeat of margin for message delay. The coordinator declares the node failed no sooner
+/// than one dead time after the cut, so waiting this bound after that point is conservative by a dead time.
+/// Assumes the node's agent runs (is not frozen longer than the bound); a hardware watchdog or a fence device
+/// removes that assumption — see docs/design/quorum.md.
+/// </summary>
+public static class SelfFenceBound
+{
+    public static TimeSpan Of(ClusterConfig config)
+    {
+        var timing = config.Cluster.Timing;
+        var catalog = new ResourceTypeCatalog(config.ResourceTypes);
+        var longestStop = config.ResourceGroups
+            .Select(g => g.Resources.Aggregate(TimeSpan.Zero, (sum, r) => sum + catalog.Resolve(config.Resource(r).Type).Timeouts.Stop))
+            .DefaultIfEmpty(TimeSpan.Zero)
+            .Max();
+        return 2 * timing.DeadTime + 3 * timing.HeartbeatInterval + longestStop;
+    }
+}

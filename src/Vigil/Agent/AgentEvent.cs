@@ -1,0 +1,23 @@
+using Vigil.Cli.Agent.Wire;
+using Vigil.Core.Coordination;
+using Vigil.Core.Node;
+
+namespace Vigil.Cli.Agent;
+
+/// <summary>What the agent's loop reacts to (besides its own ticks). Queued from other threads, handled on the loop.</summary>
+internal abstract record AgentEvent;
+
+/// <summary>An authenticated message from a peer (heartbeats are handled on the receive thread).</summary>
+internal sealed record MessageArrived(string Sender, MessageKind Kind, byte[] Body) : AgentEvent;
+
+/// <summary>A resource action finished; <paramref name="ControllerLife"/> names the controller that asked.</summary>
+internal sealed record ActionFinished(long ControllerLife, ActionCompleted Result) : AgentEvent;
+
+/// <summary>A fence device or failover script finished for the coordinator <paramref name="CoordinatorLife"/>.</summary>
+internal sealed record CoordinatorEffectFinished(long CoordinatorLife, CoordinatorInput Result) : AgentEvent;
+
+/// <summary>A local API call that needs the loop: status, or a request to commit.</summary>
+internal sealed record ApiCall(ClientRequest? Request, TaskCompletionSource<object> Reply) : AgentEvent;
+
+/// <summary>Stop the loop (SIGTERM, Ctrl-C).</summary>
+internal sealed record StopRequested : AgentEvent;

@@ -1,0 +1,125 @@
+using Vigil.Cli.Agent.Wire;
+using Vigil.Core.Consensus;
+using Vigil.Core.Database;
+
+namespace Vigil.Cli.Agent;
+
+/// <summary>Raft's Ready (persist, send, apply), the database, compaction, bootstrap of config version 1.</summary>
+internal sealed partial class AgentLoop
+{
+    /// <summary>Entries applied after the last snapshot before the next one is taken.</summary>
+    public const int SnapshotEvery = 1000;
+
+    private RaftRole lastRole = RaftRole.Follower;
+    private string? lastLeader;
+    private long lastTerm;
+
+    private void ProcessReady()
+    {
+        for (var round = 0; raft.HasReady && round < 64; round++)
+        {
+            var ready = raft.TakeReady();
+            // 1. persist (one fsync), 2. send, 3. apply: a message never promises what the disk does not hold.
+            if (ready.HardState is not null || !ready.Entries.IsEmpty || ready.Snapshot is not null)
+                storage.Save(ready.HardState, ready.Entries, ready.Snapshot);
+            foreach (var message in ready.Messages) link.SendRaft(message);
+            if (ready.Snapshot is { } snapshot && snapshot.Index > database.AppliedIndex)
+            {
+                database = ClusterDatabase.FromSnapshot(snapshot);
+                log.Write("raft", $"installed snapshot at index {snapshot.Index} (config version {database.ConfigVersion}, state {database.State?.Version ?? 0})");
+                DatabaseChanged(configChanged: true);
+            }
+            foreach (var entry in ready.Committed)
+                if (entry.Index > database.AppliedIndex) Apply(entry);
+        }
+        MaybeCompact();
+    }
+
+    private void Apply(LogEntry entry)
+    {
+        var outcome = database.Apply(entry);
+        switch (outcome.Kind)
+        {
+            case ApplyKind.Skipped:
+                log.Write("database", outcome.Detail);
+                break;
+            case ApplyKind.ConfigChanged:
+                log.Write("database", outcome.Detail);
+                break;
+            case ApplyKind.StateChanged:
+                LogDecisions(entry);
+                break;
+        }
+        ClientEntryApplied(entry.Index, outcome);
+        CoordinatorEntryApplied(entry.Index, outcome);
+        if (outcome.Kind is ApplyKind.ConfigChanged or ApplyKind.StateChanged) DatabaseChanged(outcome.Kind == ApplyKind.ConfigChanged);
+    }
+
+    private void LogDecisions(LogEntry entry)
+    {
+        if (DatabaseCodec.Decode(entry.Data) is not DecisionsCommitted batch) return;
+        foreach (var decision in batch.Decisions) log.Write("decision", decision.Reason);
+        RememberEvents(batch.Decisions);
+    }
+
+    /// <summary>The database moved on: a new config rebuilds the controller (and coordinator); a new state reaches the coordinator.</summary>
+    private void DatabaseChanged(bool configChanged)
+    {
+        if (configChanged)
+        {
+            link.UpdatePeers(database.Config!);
+            RebuildController();
+            DropCoordinator("the configuration changed");
+        }
+        else
+        {
+            CoordinatorStateChanged();
+        }
+    }
+
+    private void MaybeCompact()
+    {
+        var last = raft.LatestSnapshot?.Index ?? 0;
+        if (database.AppliedIndex - last < SnapshotEvery || database.AppliedIndex > raft.CommitIndex) return;
+        raft.Compact(database.AppliedIndex, database.SnapshotData());
+        storage.SaveSnapshot(raft.LatestSnapshot!);
+        log.Write("raft", $"snapshot at index {database.AppliedIndex}; log compacted");
+    }
+
+    private void NoteLeadership()
+    {
+        if (raft.Role == lastRole && raft.Leader == lastLeader && raft.Term == lastTerm) return;
+        var was = lastRole;
+        (lastRole, lastLeader, lastTerm) = (raft.Role, raft.Leader, raft.Term);
+        if (raft.Role == RaftRole.Leader && was != RaftRole.Leader)
+            log.Write("raft", $"became leader in term {raft.Term}");
+        else if (was == RaftRole.Leader && raft.Role != RaftRole.Leader)
+            log.Write("raft", $"no longer leader (term {raft.Term}, leader {raft.Leader ?? "unknown"})");
+        else if (raft.Leader is { } leader && raft.Role == RaftRole.Follower)
+            log.Write("raft", $"following {leader} in term {raft.Term}");
+        if (raft.Role != RaftRole.Leader) DropCoordinator("leadership lost");
+    }
+
+    /// <summary>
+    /// A new cluster has no configuration in its log: its first leader commits its own file as version 1.
+    /// Later versions come only from `vigil config apply`; a node's file is never used over the log's.
+    /// </summary>
+    private void BootstrapConfigIfLeader()
+    {
+        if (!raft.LeaderReady || database.ConfigVersion != 0 || bootstrapIndex is { } pending && pending > database.AppliedIndex) return;
+        var entry = new ConfigCommitted(1, settings.ConfigText, $"bootstrap from {settings.Node.Name}'s {Path.GetFileName(settings.ConfigPath)}");
+        bootstrapIndex = raft.Propose(DatabaseCodec.Encode(entry));
+        if (bootstrapIndex is not null) log.Write("database", $"proposing config version 1 from {settings.ConfigPath}");
+    }
+
+    private long? bootstrapIndex;
+
+    private void ReceiveRaft(byte[] body)
+    {
+        var message = RaftCodec.DecodeMessage(body);
+        if (message.To != settings.Node.Name) return;
+        raft.Step(message);
+    }
+
+    internal void SendTo(string peer, MessageKind kind, byte[] body, bool allNetworks = false) => link.Send(peer, kind, body, allNetworks);
+}

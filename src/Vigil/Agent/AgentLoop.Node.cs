@@ -1,0 +1,137 @@
+using Vigil.Cli.Agent.Execution;
+using Vigil.Cli.Agent.Wire;
+using Vigil.Core.Cluster;
+using Vigil.Core.Node;
+
+namespace Vigil.Cli.Agent;
+
+/// <summary>
+/// This node's controller: built from the committed configuration, fed the leader's lease renewals, the
+/// membership view and action results; its commands run here (actions) or go to the leader (reports).
+/// </summary>
+internal sealed partial class AgentLoop
+{
+    private NodeController? controller;
+    private long controllerLife;
+    private MembershipView? controllerView;
+    private ActionRunner? actions;
+    private readonly CancellationTokenSource workStop = new();
+    private int? exitCode;
+
+    /// <summary>Whether any group is active here (the watchdog self-fences a stalled loop only then).</summary>
+    public volatile bool HasActiveGroups;
+
+    private void RebuildController()
+    {
+        if (database.Config is not { } config || !config.HasNode(settings.Node.Name))
+        {
+            controller = null;
+            return;
+        }
+        // A new controller per config version: it re-probes (exclusive) what runs here before starting anything.
+        controller = new NodeController(config, settings.Node.Name, identity.Incarnation);
+        controllerLife++;
+        controllerView = null;
+        actions = new ActionRunner(settings, () => database.Config!, log.For("action"));
+        log.Write("node", $"controller on config version {database.ConfigVersion} (incarnation {identity.Incarnation})");
+    }
+
+    private void NodeHeartbeat()
+    {
+        if (controller is null) return;
+        MembershipView view;
+        lock (monitorGate) view = monitor.View;
+        if (controllerView is null || view.ViewId != controllerView.ViewId)
+        {
+            controllerView = view;
+            StepController(new NodeMembershipChanged(view));
+        }
+        StepController(new NodeTick());
+    }
+
+    /// <summary>The leader's renewal reached us: the committed state, which also renews our lease.</summary>
+    private void LeaseRenewed(LeaseMessage lease, string sender)
+    {
+        leaderPhases = lease.GroupPhases;
+        if (controller is null || database.State is not { } state) return;
+        var refused = sender != raft.Leader || lease.Term != raft.Term ? $"from {sender} in term {lease.Term}, but the leader is {raft.Leader ?? "unknown"} in term {raft.Term}"
+            : !lease.Granted.Contains(settings.Node.Name) ? $"{sender} does not count this node in its membership"
+            : state.Version < lease.StateVersion || database.ConfigVersion < lease.ConfigVersion ? "this node is still catching up" // applies shortly
+            : null;
+        if (refused is not null)
+        {
+            if (refused != lastLeaseRefusal) log.Write("node", "lease not renewed: " + refused);
+            lastLeaseRefusal = refused;
+            return;
+        }
+        lastLeaseRefusal = null;
+        StepController(new NodeStateCommitted(state));
+    }
+
+    private string? lastLeaseRefusal;
+
+    private void StepController(NodeInput input)
+    {
+        if (controller is null) return;
+        var commands = controller.Step(clock.Now, input);
+        foreach (var command in commands) Execute(command);
+        HasActiveGroups = controller.State is { } s && s.Groups.Values.Any(g => g.Owner == settings.Node.Name);
+    }
+
+    private void Execute(NodeCommand command)
+    {
+        switch (command)
+        {
+            case RunAction action:
+                var life = controllerLife;
+                var runner = actions!;
+                _ = Task.Run(async () =>
+                {
+                    var result = await runner.RunAsync(action, workStop.Token);
+                    Post(new ActionFinished(life, result));
+                });
+                break;
+            case SendReport report:
+                SendReport(report.Report);
+                break;
+            case NodeNotice notice:
+                log.Write("node", notice.Message);
+                break;
+            case SelfFence fence:
+                SelfFenceNow(fence.Reason);
+                break;
+        }
+    }
+
+    private void ActionDone(ActionFinished done)
+    {
+        if (done.ControllerLife != controllerLife) return; // for a controller of an older config version
+        StepController(done.Result);
+    }
+
+    private void SendReport(NodeReport report)
+    {
+        if (raft.Role == Core.Consensus.RaftRole.Leader)
+            ReportArrived(report);
+        else if (raft.Leader is { } leader)
+            SendTo(leader, MessageKind.Report, AgentMessages.Encode(new ReportMessage(report)));
+    }
+
+    /// <summary>
+    /// The node must stop now and cannot prove it did (a stop failed, or it lost quorum with a group it cannot
+    /// stop): like a watchdog reset, the agent kills what it started and exits with code 70; a supervisor
+    /// (systemd) restarts it as a new incarnation.
+    /// </summary>
+    internal void SelfFenceNow(string reason)
+    {
+        log.Write("node", $"SELF-FENCE: {reason}; killing running actions and exiting (70)");
+        StopAllWork();
+        exitCode = 70;
+    }
+
+    private void StopAllWork()
+    {
+        workStop.Cancel();
+        HasActiveGroups = false;
+    }
+}

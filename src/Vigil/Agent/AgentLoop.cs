@@ -1,0 +1,188 @@
+using System.Collections.Concurrent;
+using Vigil.Cli.Agent.Storage;
+using Vigil.Core.Consensus;
+using Vigil.Core.Database;
+using Vigil.Core.Heartbeat;
+
+namespace Vigil.Cli.Agent;
+
+/// <summary>
+/// The agent's one decision thread: it owns the Raft node, the cluster database, the node controller and (on
+/// the leader) the coordinator, and feeds them in order — queued events first, then the tick. Other threads
+/// (receive, heartbeat, actions, API) only enqueue. The queue is bounded: when it is full, inbound messages
+/// are dropped (Raft and the reports are idempotent and retried) and counted.
+/// Ticks: <see cref="TicksPerHeartbeat"/> Raft ticks per heartbeat interval; per heartbeat the controller
+/// ticks, the leader renews leases and its coordinator ticks.
+/// </summary>
+internal sealed partial class AgentLoop
+{
+    public const int TicksPerHeartbeat = 5;
+    public const int MaxQueuedEvents = 10_000;
+
+    private readonly AgentSettings settings;
+    private readonly AgentLog log;
+    private readonly AgentClock clock;
+    private readonly ClusterLink link;
+    private readonly RaftStorage storage;
+    private readonly NodeIdentity identity;
+    private readonly HeartbeatMonitor monitor;
+    private readonly Lock monitorGate;
+    private readonly BlockingCollection<AgentEvent> queue = new(new ConcurrentQueue<AgentEvent>(), MaxQueuedEvents);
+    private readonly TimeSpan tickInterval;
+    private readonly RaftNode raft;
+    private ClusterDatabase database;
+    private long droppedEvents;
+    private long ticks;
+    private double electionCredit;
+    private long lastLoopTicks = Environment.TickCount64;
+
+    public AgentLoop(AgentSettings settings, AgentLog log, AgentClock clock, ClusterLink link, RaftStorage storage,
+        NodeIdentity identity, HeartbeatMonitor monitor, Lock monitorGate)
+    {
+        this.settings = settings;
+        this.log = log;
+        this.clock = clock;
+        this.link = link;
+        this.storage = storage;
+        this.identity = identity;
+        this.monitor = monitor;
+        this.monitorGate = monitorGate;
+        var timing = settings.Config.Cluster.Timing;
+        tickInterval = timing.HeartbeatInterval / TicksPerHeartbeat;
+        var restored = storage.Restored;
+        database = restored.Snapshot is { } snapshot ? ClusterDatabase.FromSnapshot(snapshot) : ClusterDatabase.Empty();
+        var options = new RaftOptions(ElectionTicks: timing.DeadAfter * TicksPerHeartbeat, HeartbeatTicks: TicksPerHeartbeat);
+        raft = new RaftNode(settings.Node.Name, MembershipOf(settings.Config), restored, options, Seed());
+        startedAt = clock.Now;
+        if (database.Config is not null)
+        {
+            link.UpdatePeers(database.Config);
+            RebuildController();
+        }
+        log.Write("raft", $"recovered term {restored.HardState.Term}, commit {restored.HardState.Commit}, " +
+            $"{restored.Entries.Count} entries after snapshot {restored.Snapshot?.Index ?? 0}; membership {raft.Membership}");
+    }
+
+    /// <summary>Milliseconds since the loop last finished an iteration (the watchdog reads it).</summary>
+    public long StalledForMs => Environment.TickCount64 - Interlocked.Read(ref lastLoopTicks);
+
+    /// <summary>Queues an event from any thread; false (and counted) when the queue is full.</summary>
+    public bool Post(AgentEvent item)
+    {
+        if (queue.TryAdd(item)) return true;
+        Interlocked.Increment(ref droppedEvents);
+        return false;
+    }
+
+    /// <summary>Runs until <see cref="StopRequested"/>; returns the process exit code.</summary>
+    public int Run()
+    {
+        var nextTick = clock.Uptime + tickInterval;
+        ProcessReady();
+        while (true)
+        {
+            var wait = nextTick - clock.Uptime;
+            if (queue.TryTake(out var item, wait > TimeSpan.Zero ? wait : TimeSpan.Zero))
+            {
+                if (item is StopRequested) return Shutdown();
+                Handle(item);
+                // Drain what is queued before the tick: after a pause, peers' messages count before our timers.
+                var drained = 0;
+                while (drained++ < 1000 && queue.TryTake(out var more))
+                {
+                    if (more is StopRequested) return Shutdown();
+                    Handle(more);
+                }
+            }
+            if (clock.Uptime >= nextTick)
+            {
+                Tick();
+                // A late wake-up ticks once, not once per missed interval: a paused agent widens its own deadlines.
+                nextTick = clock.Uptime + tickInterval;
+            }
+            var previous = Interlocked.Exchange(ref lastLoopTicks, Environment.TickCount64);
+            if (Environment.TickCount64 - previous > 2 * tickInterval.TotalMilliseconds + 50)
+                log.Write("agent", $"loop iteration took {Environment.TickCount64 - previous} ms");
+            if (exitCode is { } code) return code;
+        }
+    }
+
+    private void Handle(AgentEvent item)
+    {
+        switch (item)
+        {
+            case MessageArrived m: Receive(m); break;
+            case ActionFinished a: ActionDone(a); break;
+            case CoordinatorEffectFinished e: EffectDone(e); break;
+            case ApiCall c: Answer(c); break;
+        }
+        ProcessReady();
+    }
+
+    private void Tick()
+    {
+        ticks++;
+        // Lifeguard: while this node's own timers run late, its election timer runs slower (a leader's heartbeats do not).
+        double scale;
+        lock (monitorGate) scale = monitor.ElectionScale;
+        if (raft.Role == RaftRole.Leader || scale <= 1)
+        {
+            raft.Tick();
+        }
+        else
+        {
+            electionCredit += 1 / scale;
+            if (electionCredit >= 1)
+            {
+                electionCredit -= 1;
+                raft.Tick();
+            }
+        }
+        ProcessReady();
+        if (ticks % TicksPerHeartbeat == 0) HeartbeatWork();
+        ProcessReady();
+    }
+
+    /// <summary>Once per heartbeat: membership news, the controller's tick, leases and the coordinator's tick.</summary>
+    private void HeartbeatWork()
+    {
+        LogHeartbeatEvents();
+        NoteLeadership();
+        BootstrapConfigIfLeader();
+        RenewLeases();
+        NodeHeartbeat();
+        CoordinatorHeartbeat();
+        ExpireRequests();
+        if (Interlocked.Exchange(ref droppedEvents, 0) is var dropped and > 0)
+            log.Write("agent", $"event queue full: dropped {dropped} events");
+    }
+
+    private void LogHeartbeatEvents()
+    {
+        IReadOnlyList<HeartbeatEvent> events;
+        lock (monitorGate) events = monitor.TakeEvents();
+        foreach (var e in events)
+            log.Write("membership", e switch
+            {
+                NetworkDown d => $"network {d.Network} to {d.Peer} is down (the node stays up while another network answers)",
+                NetworkUp u => $"network {u.Network} to {u.Peer} is up",
+                PeerJoined j => $"{j.Peer} joined (first heard on {j.Network})",
+                PeerLost l => $"{l.Peer} lost: silent on every network for {Core.Text.Duration(l.SilentFor)}",
+                PeerRestarted r => $"{r.Peer} restarted (incarnation {r.Previous} -> {r.Incarnation})",
+                LocalHealthChanged h => $"local health {h.Old} -> {h.New} (timer {Core.Text.Duration(h.Lateness)} late): deadlines scaled x{1 + h.New}",
+                _ => e.ToString(),
+            });
+    }
+
+    private int Shutdown()
+    {
+        log.Write("agent", "stopping (signal)");
+        StopAllWork();
+        return 0;
+    }
+
+    private static int Seed() => System.Security.Cryptography.RandomNumberGenerator.GetInt32(int.MaxValue);
+
+    internal static RaftMembership MembershipOf(Core.Configuration.ClusterConfig config) =>
+        RaftMembership.Of(config.Voters.Select(n => n.Name), config.Cluster.Tiebreaker);
+}

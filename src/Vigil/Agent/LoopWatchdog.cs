@@ -1,0 +1,28 @@
+using Vigil.Core.Configuration;
+
+namespace Vigil.Cli.Agent;
+
+/// <summary>
+/// The agent's software watchdog: if the decision loop makes no progress for two dead times while this node
+/// runs groups, it can no longer stop them when its lease lapses — so it exits at once (70), like a watchdog
+/// reset, before the majority's self-fence bound passes. A frozen process (SIGSTOP, a VM pause) is beyond any
+/// software watchdog: docs/design/quorum.md says when a fence device or hardware watchdog is needed.
+/// </summary>
+internal sealed class LoopWatchdog : IDisposable
+{
+    private readonly Timer timer;
+
+    public LoopWatchdog(AgentLoop loop, ClusterConfig config, AgentLog log)
+    {
+        var limit = (long)(2 * config.Cluster.Timing.DeadTime).TotalMilliseconds;
+        var period = config.Cluster.Timing.HeartbeatInterval;
+        timer = new Timer(_ =>
+        {
+            if (!loop.HasActiveGroups || loop.StalledForMs <= limit) return;
+            log.Write("watchdog", $"SELF-FENCE: the agent loop made no progress for {loop.StalledForMs} ms while running groups; exiting (70)");
+            Environment.Exit(70);
+        }, null, period, period);
+    }
+
+    public void Dispose() => timer.Dispose();
+}

@@ -1,0 +1,26 @@
+using System.Security.Cryptography;
+
+namespace Vigil.Cli.Agent.Wire;
+
+/// <summary>The truncated HMAC-SHA256 tag that ends every datagram (see <see cref="WireFormat"/>).</summary>
+internal static class DatagramTag
+{
+    /// <summary>Writes the tag of <paramref name="datagram"/>'s leading bytes into its last <see cref="WireFormat.TagBytes"/> bytes.</summary>
+    public static void Write(ClusterKey key, Span<byte> datagram)
+    {
+        Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        var tagAt = datagram.Length - WireFormat.TagBytes;
+        HMACSHA256.HashData(key.Material, datagram[..tagAt], mac);
+        mac[..WireFormat.TagBytes].CopyTo(datagram[tagAt..]);
+    }
+
+    /// <summary>True when the last <see cref="WireFormat.TagBytes"/> bytes are the tag of the rest (constant-time compare).</summary>
+    public static bool Verify(ClusterKey key, ReadOnlySpan<byte> datagram)
+    {
+        if (datagram.Length < WireFormat.TagBytes) return false;
+        Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        var tagAt = datagram.Length - WireFormat.TagBytes;
+        HMACSHA256.HashData(key.Material, datagram[..tagAt], mac);
+        return CryptographicOperations.FixedTimeEquals(mac[..WireFormat.TagBytes], datagram[tagAt..]);
+    }
+}

@@ -1,0 +1,55 @@
+using System.CommandLine;
+using System.Net;
+
+namespace Vigil.Cli.Commands;
+
+/// <summary>
+/// 'vigil config apply FILE [--node NAME | --api HOST:PORT]': validates FILE here, then has the cluster commit it
+/// as the next configuration version through the leader. Without --node/--api the agents named in FILE are asked in turn.
+/// </summary>
+public static class ConfigCommand
+{
+    public static Command Create()
+    {
+        var file = new Argument<FileInfo>("file") { Description = "The new cluster configuration (YAML)." };
+        var (node, api) = (AgentClient.NodeOption(), AgentClient.ApiOption());
+        var apply = new Command("apply", "Validate FILE and commit it as the cluster's next configuration version.");
+        apply.Arguments.Add(file);
+        apply.Options.Add(node);
+        apply.Options.Add(api);
+        apply.SetAction(parse => Apply(parse.GetValue(file)!, parse.GetValue(node), parse.GetValue(api), Console.Out, Console.Error));
+        var command = new Command("config", "Cluster configuration versions.");
+        command.Subcommands.Add(apply);
+        return command;
+    }
+
+    public static int Apply(FileInfo file, string? node, string? api, TextWriter stdout, TextWriter stderr)
+    {
+        var loaded = InputFile.LoadConfig(file.ToString());
+        if (loaded.Config is null)
+        {
+            foreach (var problem in loaded.Problems) stderr.WriteLine(InputFile.Format(problem));
+            stderr.WriteLine($"vigil config apply: {file}: {loaded.Problems.Count} problem(s); nothing applied");
+            return 1;
+        }
+        var (client, error) = AgentClient.From(api is null ? file : null, node, api);
+        if (client is null)
+        {
+            stderr.WriteLine("vigil config apply: " + error);
+            return 2;
+        }
+        var text = File.ReadAllText(file.FullName);
+        var origin = Uri.EscapeDataString($"vigil config apply {file.Name}");
+        var (status, body, failure) = client.PostAsync($"v1/config?origin={origin}", text).GetAwaiter().GetResult();
+        using (body)
+        {
+            if (status == HttpStatusCode.OK)
+            {
+                stdout.WriteLine(StatusCommand.ErrorOf(body) ?? "applied");
+                return 0;
+            }
+            stderr.WriteLine("vigil config apply: " + (failure ?? StatusCommand.ErrorOf(body) ?? $"agent answered {(int?)status}"));
+            return 1;
+        }
+    }
+}
