@@ -1,3 +1,4 @@
+using Vigil.Core.Cluster;
 using Vigil.Core.Configuration;
 using Vigil.Core.Node;
 using Vigil.Core.Quorum;
@@ -8,15 +9,20 @@ namespace Vigil.Simulation;
 /// Responsible for the safety invariants, checked after every event against the truth (not any node's belief):
 /// (a) no group has resources running on two nodes at once; (b) with no_quorum: stop, a node whose true
 /// partition lost quorum starts nothing after DeadTime + 1 heartbeat, and runs no group after DeadTime + the
-/// group's stop timeouts + 2 heartbeats. The tiebreaker half of a 50/50 split (FailSafe: it keeps the cluster
-/// while it fences the other half) may keep what it runs and restart it in place, but starts no group that does
-/// not already run there until its fences make it quorate.
+/// group's stop timeouts + 2 heartbeats. The true partition is the node's component over links that work both
+/// ways; its quorum counts the nodes fenced in the committed state. The tiebreaker half of a 50/50 split
+/// (FailSafe: it keeps the cluster while it fences the other half) may keep what it runs and restart it in place,
+/// but starts no group that does not already run there until its fences make it quorate. A node that loses quorum
+/// while some link is cut one way only gets one more DeadTime + heartbeat: its view may still hold peers that no
+/// longer hear it, so only its lease stops it — the leader stops renewing within a DeadTime (check-quorum), and
+/// the lease runs out a DeadTime later (<see cref="Core.Quorum.SelfFenceBound"/> counts both).
 /// </summary>
 internal sealed class InvariantChecker
 {
     private readonly ClusterConfig config;
     private readonly bool checkQuorum;
     private readonly TimeSpan startDeadline;
+    private readonly TimeSpan oneWayGrace;
     private readonly Dictionary<string, TimeSpan> runDeadlineOf = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> groupOfResource = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TimeSpan> lostQuorumAt = new(StringComparer.Ordinal);
@@ -28,6 +34,7 @@ internal sealed class InvariantChecker
         var timing = config.Cluster.Timing;
         checkQuorum = config.Cluster.NoQuorum == NoQuorumAction.Stop;
         startDeadline = timing.DeadTime + timing.HeartbeatInterval;
+        oneWayGrace = timing.DeadTime + timing.HeartbeatInterval;
         var catalog = new ResourceTypeCatalog(config.ResourceTypes);
         foreach (var group in config.ResourceGroups)
         {
@@ -37,13 +44,17 @@ internal sealed class InvariantChecker
         }
     }
 
-    /// <summary>Re-evaluates every node's true quorum; call after the truth or the fenced set changed.</summary>
-    public void UpdateQuorum(TimeSpan now, Topology truth, ClusterStore store)
+    /// <summary>
+    /// Re-evaluates every node's true quorum against the committed state (its fenced nodes); call after the truth
+    /// or the committed state changed.
+    /// </summary>
+    public void UpdateQuorum(TimeSpan now, Topology truth, ClusterState committed)
     {
+        var fenced = committed.FencedNodes.ToList();
         foreach (var node in truth.Nodes)
         {
-            var status = truth.IsUp(node) ? store.QuorumOf(truth.ComponentOf(node)) : QuorumStatus.Quorate;
-            if (status == QuorumStatus.NoQuorum) lostQuorumAt.TryAdd(node, now);
+            var status = truth.IsUp(node) ? QuorumRule.Evaluate(config, truth.ComponentOf(node), fenced) : QuorumStatus.Quorate;
+            if (status == QuorumStatus.NoQuorum) lostQuorumAt.TryAdd(node, truth.HasOneWayCuts ? now + oneWayGrace : now);
             else lostQuorumAt.Remove(node);
             if (status == QuorumStatus.TiebreakerMayFence) tiebreakerSince.TryAdd(node, now);
             else tiebreakerSince.Remove(node);

@@ -20,8 +20,8 @@ public interface IMembershipService
 }
 
 /// <summary>
-/// Responsible for views that follow the truth with the heartbeat protocol's delays: a node learns a peer is
-/// gone after <see cref="Vigil.Core.Configuration.TimingConfig.DeadTime"/> of continuous disconnection, and
+/// Responsible for views that follow the truth with the heartbeat protocol's delays, per direction (a node's
+/// view holds the peers it hears from): a node learns a peer is gone after <see cref="Vigil.Core.Configuration.TimingConfig.DeadTime"/> of continuous disconnection, and
 /// learns a new peer after one heartbeat interval of continuous connection; a view that gains a peer is formed
 /// anew and holds only peers connected now (no silent peer rides along). View ids grow per node across restarts.
 /// </summary>
@@ -52,7 +52,8 @@ public sealed class DelayedMembershipService : IMembershipService
         for (var i = 0; i < nodes.Count; i++)
             for (var j = 0; j < nodes.Count; j++)
             {
-                var isConnected = i != j && truth.Connected(nodes[i], nodes[j]);
+                // Node i hears node j: what a heartbeat protocol sees (one-way cuts make views disagree).
+                var isConnected = i != j && truth.IsUp(nodes[i]) && truth.IsUp(nodes[j]) && truth.LinkUp(nodes[j], nodes[i]);
                 if (isConnected == connected[i, j]) continue;
                 connected[i, j] = isConnected;
                 since[i, j] = now;

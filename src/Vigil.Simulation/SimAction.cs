@@ -29,7 +29,16 @@ public abstract record SimAction
         public override string Describe() => "partition " + string.Join(" | ", Sides.Select(s => string.Join(",", s)));
     }
 
-    /// <summary>Remove every partition.</summary>
+    /// <summary>
+    /// An asymmetric fault: messages from <paramref name="From"/> to <paramref name="To"/> are dropped while
+    /// <paramref name="To"/> → <paramref name="From"/> still works (until a heal).
+    /// </summary>
+    public sealed record OneWayCut(string From, string To) : SimAction
+    {
+        public override string Describe() => $"cut link {From} -> {To} (one way)";
+    }
+
+    /// <summary>Remove every partition and one-way cut.</summary>
     public sealed record Heal : SimAction
     {
         public override string Describe() => "heal network";

@@ -25,9 +25,11 @@ public enum SimLogKind
     Membership,
     /// <summary>A failover script ran.</summary>
     Script,
+    /// <summary>Consensus: a leader elected or stepping down, the configuration committed, snapshots.</summary>
+    Raft,
     /// <summary>An invariant was violated.</summary>
     Violation,
-    /// <summary>Debug: rejected or dropped coordinator batches.</summary>
+    /// <summary>Debug: followers' Raft state, skipped batches, refused leases, compactions.</summary>
     Debug,
 }
 

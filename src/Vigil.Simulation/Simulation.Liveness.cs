@@ -3,7 +3,7 @@ using Vigil.Core.Configuration;
 
 namespace Vigil.Simulation;
 
-/// <summary>(c) Liveness: once faults stopped, every group runs on exactly one node, where the store says.</summary>
+/// <summary>(c) Liveness: once faults stopped, every group runs on exactly one node, where the committed state says.</summary>
 public sealed partial class Simulation
 {
     /// <summary>Groups not settled right now (empty when all are), as readable lines.</summary>
@@ -24,5 +24,5 @@ public sealed partial class Simulation
     private bool HasNoEligibleNode(ResourceGroupConfig group) =>
         config.PolicyOf(group).Domain
             .Where(n => config.Node(n).Role == NodeRole.Server)
-            .All(n => store.State.Nodes[n].Admin != NodeAdminState.Online);
+            .All(n => State.Nodes[n].Admin != NodeAdminState.Online);
 }

@@ -1,47 +1,25 @@
 using Vigil.Core.Cluster;
+using Vigil.Core.Consensus;
 using Vigil.Core.Coordination;
 
 namespace Vigil.Simulation;
 
-/// <summary>Messages: state pushes from the store, reports to coordinators, and their arrival.</summary>
+/// <summary>Messages: Raft, leases and reports over the simulated network, and their arrival.</summary>
 public sealed partial class Simulation
 {
-    /// <summary>After a commit: the new state goes from the committing node to every node it reaches.</summary>
-    private void BroadcastState(SimNode from)
+    /// <summary>A report goes to the node's Raft leader (through the queue when that is itself); with no known leader it is dropped.</summary>
+    private void SendReport(SimNode node, NodeReport report)
     {
-        var push = new StatePush(store.State);
-        foreach (var node in nodesInOrder)
-            if (node == from || (node.Alive && topology.Connected(from.Name, node.Name)))
-                Send(from.Name, node, push);
+        if (node.IsLeader)
+            Send(node.Name, node, new ReportPush(report));
+        else if (node.Raft?.Leader is { } leader)
+            Send(node.Name, nodes[leader], new ReportPush(report));
     }
 
     /// <summary>
-    /// Every heartbeat the store re-sends its latest state to every node of every partition consensus would
-    /// reach (quorate, or holding the tiebreaker). For a node's controller the repeat is its lease: a node that
-    /// stops hearing it for a dead time stops its groups (no_quorum: stop).
+    /// Sends over the network (loss, duplication, delay and reordering apply; a link cut now drops it), or to
+    /// itself through the queue, pinned to its current life.
     /// </summary>
-    private void StoreHeartbeat()
-    {
-        queue.Push(Now + config.Cluster.Timing.HeartbeatInterval, new StoreHeartbeatDue());
-        var state = store.State;
-        foreach (var component in topology.Components())
-        {
-            var reached = store.QuorumOf(component) != Core.Quorum.QuorumStatus.NoQuorum;
-            if (!reached) continue;
-            var source = nodesInOrder.First(n => component.Contains(n.Name));
-            foreach (var node in nodesInOrder)
-                if (component.Contains(node.Name) && (node.ControllerNeeds(state) || node.CoordinatorNeeds(state)))
-                    Send(source.Name, node, new StatePush(state));
-        }
-    }
-
-    /// <summary>A report goes to the coordinator elected in the sender's own view (locally when that is itself).</summary>
-    private void SendReportToCoordinator(SimNode node, NodeReport report)
-    {
-        var target = nodes[Coordinator.ElectedFor(config, node.View)];
-        Send(node.Name, target, new ReportPush(report));
-    }
-
     private void Send(string from, SimNode to, MessagePayload payload)
     {
         if (!to.Alive) return;
@@ -50,21 +28,32 @@ public sealed partial class Simulation
             queue.Push(Now, new MessageArrives(new SimMessage(from, to.Name, to.Incarnation, Local: true, payload)));
             return;
         }
-        if (!topology.Connected(from, to.Name)) return;
+        if (!topology.LinkUp(from, to.Name)) return;
         foreach (var at in network.Plan(Now, from, to.Name))
             queue.Push(at, new MessageArrives(new SimMessage(from, to.Name, to.Incarnation, Local: false, payload)));
     }
 
+    /// <summary>A message arrives if its receiver is up and (for the network) the link still carries it, whichever life sent it.</summary>
     private void Arrive(SimMessage message)
     {
         var node = nodes[message.To];
-        if (!node.IsLife(message.ToIncarnation)) return;
-        if (!message.Local && !topology.Connected(message.From, message.To)) return;
+        if (!node.Alive || (message.Local ? node.Incarnation != message.ToIncarnation : !topology.LinkUp(message.From, message.To))) return;
         switch (message.Payload)
         {
-            case StatePush push: DeliverState(node, push.State); break;
-            case ReportPush report: StepCoordinator(node, new ReportReceived(report.Report)); break;
+            case RaftPush raft: ReceiveRaft(node, raft.Message); break;
+            case LeasePush lease: LeaseArrived(node, message.From, lease); break;
+            case ReportPush report: ReportArrived(node, message.From, report.Report); break;
             default: throw new InvalidOperationException($"unknown message {message.Payload.GetType().Name}");
         }
+        ProcessReady(node);
+    }
+
+    /// <summary>On the leader: the newest report of each node is kept (for the next coordinator) and given to the coordinator.</summary>
+    private void ReportArrived(SimNode node, string sender, NodeReport report)
+    {
+        if (report.Node != sender || node.Raft?.Role != RaftRole.Leader) return;
+        if (node.Reports.TryGetValue(report.Node, out var known) && !report.IsNewerThan(known)) return;
+        node.Reports[report.Node] = report;
+        StepCoordinator(node, new ReportReceived(report));
     }
 }

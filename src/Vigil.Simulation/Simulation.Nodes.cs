@@ -4,23 +4,34 @@ using Vigil.Core.Node;
 
 namespace Vigil.Simulation;
 
-/// <summary>The node host: boot, crash, ticks, and executing the controller's commands.</summary>
+/// <summary>The node host: boot, crash, the heartbeat tick, and the controller and the commands it gives.</summary>
 public sealed partial class Simulation
 {
+    /// <summary>A node boots: Raft and the database recover from its storage; the controller comes with the committed configuration.</summary>
     private void Boot(SimNode node)
     {
         if (node.Alive) return;
         node.Alive = true;
         node.Incarnation++;
-        node.Controller = new NodeController(config, node.Name, node.Incarnation);
-        node.Coordinator = new Coordinator(config, node.Name, options.EffectiveCoordinatorOptions);
+        node.BootedAt = Now;
         SetTruth(() => topology.SetUp(node.Name, true));
         Log(SimLogKind.Node, node.Name, $"boots (incarnation {node.Incarnation})");
         var life = node.Incarnation;
         ChangeView(node, membership.NodeStarted(Now, node.Name));
+        StartRaft(node);
+        if (node.IsLife(life)) ProcessReady(node);
+        if (node.IsLife(life)) queue.Push(Now + FirstTickOffset(node), new NodeTickDue(node.Name, life));
+    }
+
+    /// <summary>The controller of this life, built from the committed configuration: it gets the view and the failed devices first.</summary>
+    private void StartController(SimNode node)
+    {
+        var life = node.Incarnation;
+        node.Controller = new NodeController(config, node.Name, node.Incarnation);
+        Log(SimLogKind.Debug, node.Name, $"controller on config version {node.Database.ConfigVersion} (incarnation {node.Incarnation})");
+        StepController(node, new NodeMembershipChanged(node.View));
         foreach (var device in node.FailedDevices.ToList())
             if (node.IsLife(life)) StepController(node, new CriticalDeviceChanged(device, Healthy: false));
-        if (node.IsLife(life)) queue.Push(Now + FirstTickOffset(node), new NodeTickDue(node.Name, life));
     }
 
     /// <summary>The node's processes die: its resources stop at once, in-flight work is void (incarnation).</summary>
@@ -41,13 +52,28 @@ public sealed partial class Simulation
         if (!node.Alive && node.Incarnation == e.CrashedIncarnation) Boot(node);
     }
 
+    /// <summary>
+    /// The heartbeat: membership news, one Raft tick, then the agent's heartbeat work — bootstrap, leases, the
+    /// controller's tick, the coordinator's tick.
+    /// </summary>
     private void Tick(NodeTickDue e)
     {
         var node = nodes[e.Node];
         if (!node.IsLife(e.Incarnation)) return;
         if (membership.Poll(Now, node.Name) is { } view) ChangeView(node, view);
+        if (node.IsLife(e.Incarnation))
+        {
+            node.Raft!.Tick();
+            ProcessReady(node);
+        }
+        if (node.IsLife(e.Incarnation) && node.IsLeader)
+        {
+            BootstrapConfigIfLeader(node);
+            RenewLeases(node);
+        }
         if (node.IsLife(e.Incarnation)) StepController(node, new NodeTick());
-        if (node.IsLife(e.Incarnation) && IsActive(node)) StepCoordinator(node, new CoordinatorTick());
+        if (node.IsLife(e.Incarnation) && node.IsLeader) CoordinatorHeartbeat(node);
+        if (node.IsLife(e.Incarnation)) ProcessReady(node);
         if (node.IsLife(e.Incarnation)) queue.Push(Now + config.Cluster.Timing.HeartbeatInterval, e);
     }
 
@@ -62,8 +88,9 @@ public sealed partial class Simulation
 
     private void StepController(SimNode node, NodeInput input)
     {
+        if (node.Controller is not { } controller) return;
         var life = node.Incarnation;
-        var commands = node.Controller!.Step(Now, input);
+        var commands = controller.Step(Now, input);
         foreach (var command in commands)
         {
             if (!node.IsLife(life) || Stopped) return;
@@ -76,7 +103,7 @@ public sealed partial class Simulation
         switch (command)
         {
             case RunAction action: BeginAction(node, action); break;
-            case SendReport report: SendReportToCoordinator(node, report.Report); break;
+            case SendReport report: SendReport(node, report.Report); break;
             case NodeNotice notice: Log(SimLogKind.Notice, node.Name, notice.Message); break;
             case SelfFence fence:
                 Crash(node, "self-fenced: " + fence.Reason);
@@ -106,22 +133,6 @@ public sealed partial class Simulation
         Log(SimLogKind.Action, node.Name,
             $"{e.Action.Action.ToString().ToLowerInvariant()} {e.Action.Resource} #{e.Action.ActionId}: {result.ToString().ToLowerInvariant()}{(detail.Length > 0 ? " (" + detail + ")" : "")}");
         StepController(node, new ActionCompleted(e.Action.ActionId, result, detail));
-    }
-
-    /// <summary>A pushed state reaches a node: its controller and coordinator take it if it is new to them.</summary>
-    private void DeliverState(SimNode node, ClusterState state)
-    {
-        var life = node.Incarnation;
-        if (node.ControllerNeeds(state))
-        {
-            node.MaxVersionApplied = state.Version;
-            StepController(node, new NodeStateCommitted(state));
-        }
-        if (node.IsLife(life) && node.CoordinatorNeeds(state))
-        {
-            node.CoordinatorVersion = state.Version;
-            StepCoordinator(node, new StateCommitted(state));
-        }
     }
 
     private TimeSpan FirstTickOffset(SimNode node) =>

@@ -14,6 +14,7 @@ public sealed partial class Simulation
             case SimAction.Kill a: Crash(NodeNamed(a.Node), "killed"); break;
             case SimAction.Restart a: Boot(NodeNamed(a.Node)); break;
             case SimAction.Partition a: SetTruth(() => topology.Partition(a.Sides)); break;
+            case SimAction.OneWayCut a: SetTruth(() => topology.Cut(a.From, a.To)); break;
             case SimAction.Heal: SetTruth(topology.Heal); break;
             case SimAction.FailMonitor a: resources.FailMonitor(a.Resource, a.Node); break;
             case SimAction.FailStart a: resources.FailStart(a.Resource, a.Node, a.Persistent); break;
@@ -53,10 +54,11 @@ public sealed partial class Simulation
         {
             Log(SimLogKind.Operator, coordinator.Name, "command received");
             StepCoordinator(coordinator, new OperatorRequest(command));
+            ProcessReady(coordinator);
         }
         else
         {
-            Log(SimLogKind.Operator, null, "command lost: no active coordinator");
+            Log(SimLogKind.Operator, null, "command lost: no leader is coordinating");
         }
     }
 }

@@ -6,24 +6,35 @@ namespace Vigil.Simulation;
 /// <summary>
 /// A deterministic simulation of a Vigil cluster (after TigerBeetle's VOPR and etcd raft's in-memory network).
 ///
-/// The model. Every node runs the REAL Core state machines — one <see cref="Core.Node.NodeController"/> and one
-/// <see cref="Core.Coordination.Coordinator"/> (only the one elected in the node's own view acts) — fed with a
-/// simulated clock, network and resources. Everything happens as events in one queue ordered by (time, sequence);
-/// all randomness comes from one <see cref="Random"/> seeded from <see cref="SimulationOptions.Seed"/>: no wall
-/// clock, no threads. So the same seed and timeline give the same event log, byte for byte.
+/// The model. Every node runs the REAL Core state machines as the agent hosts them (src/Vigil/Agent/AgentLoop):
+/// a <see cref="Core.Consensus.RaftNode"/> with its stable storage (<see cref="SimStorage"/>) and the
+/// <see cref="Core.Database.ClusterDatabase"/> its committed entries apply to, a <see cref="Core.Node.NodeController"/>
+/// built from the committed configuration, and — on the Raft leader only — a <see cref="Core.Coordination.Coordinator"/>.
+/// Everything happens as events in one queue ordered by (time, sequence); all randomness comes from one
+/// <see cref="Random"/> seeded from <see cref="SimulationOptions.Seed"/> (Raft's own seeds are drawn from it): no
+/// wall clock, no threads. So the same seed and timeline give the same event log, byte for byte.
 /// <list type="bullet">
-/// <item>Clock: each node ticks its controller (and active coordinator) every heartbeat interval.</item>
-/// <item>Membership (<see cref="IMembershipService"/>): the truth is <see cref="Topology"/> (crashes, symmetric
-///   partitions); a node's view follows its connected component: losses after DeadTime, gains after a heartbeat.</item>
-/// <item>Store (<see cref="ClusterStore"/>, a stand-in for consensus): one authoritative state; a coordinator's batch
-///   commits if computed on the current version and its TRUE partition is quorate (or may fence by tiebreaker and
-///   the batch is only about fencing). Committed states are pushed to nodes as messages, and re-sent each heartbeat.</item>
-/// <item>Network (<see cref="SimNetwork"/>): 1–5 ms delays; faults drop, duplicate, delay, reorder. Messages are
-///   pinned to the receiver's incarnation and dropped across partitions.</item>
+/// <item>Clock: every heartbeat interval each node polls its membership view, ticks Raft once (election after
+///   DeadAfter ticks), and does the agent's heartbeat work: bootstrap, leases, controller tick, coordinator tick.</item>
+/// <item>Consensus: each Ready is persisted (surviving crashes) before its messages are sent, then applied; a node
+///   snapshots every <see cref="SimulationOptions.SnapshotEvery"/> applied entries. The first leader commits
+///   ConfigCommitted(1, the configuration as YAML). A restarted node recovers Raft from its storage and the
+///   database from its snapshot plus the committed entries Raft hands over again.</item>
+/// <item>Coordinator: only on the leader once its no-op committed and its database caught up; a batch of decisions
+///   is proposed as DecisionsCommitted and every other input waits until that entry is applied; then StateCommitted,
+///   then the batch's effects. Leadership lost drops it with everything in flight.</item>
+/// <item>Leases: every heartbeat the leader, while it hears from a quorum, renews its own controller and sends every
+///   node of its view a lease; a follower feeds its controller the committed state only on a lease from its current
+///   leader in the current term that names it and whose state it has applied. Reports go to the Raft leader.</item>
+/// <item>Membership (<see cref="IMembershipService"/>): the truth is <see cref="Topology"/> (crashes, partitions,
+///   one-way cuts); a node's view holds the peers it hears: losses after DeadTime, gains after a heartbeat.</item>
+/// <item>Network (<see cref="SimNetwork"/>): 1–5 ms delays; faults drop, duplicate, delay, reorder. Every message —
+///   Raft's included — crosses it; a message is dropped when its link is cut at sending or at arrival.</item>
 /// <item>Resources (<see cref="SimResources"/>): actions take 10–300 ms; a resource runs from its start's beginning
 ///   until its stop completes or its node dies. Fencing (100–500 ms) crashes the target and reboots it later.</item>
-/// <item>Checker (<see cref="InvariantChecker"/>): after every event, no group on two nodes, and no_quorum: stop
-///   honoured in time. The first violation stops the run and records seed, time, message and trace.</item>
+/// <item>Checkers, after every event: no group on two nodes, no_quorum: stop honoured in time
+///   (<see cref="InvariantChecker"/>), and no committed entry lost or overwritten (<see cref="CommitChecker"/>).
+///   The first violation stops the run and records seed, time, message and trace.</item>
 /// </list>
 /// Faults and operator commands come from a timeline of <see cref="SimAction"/>s (see <see cref="RandomSchedule"/>).
 /// </summary>
@@ -37,8 +48,10 @@ public sealed partial class Simulation
     private readonly IMembershipService membership;
     private readonly SimNetwork network;
     private readonly SimResources resources;
-    private readonly ClusterStore store;
     private readonly InvariantChecker checker;
+    private readonly CommitChecker commits = new();
+    private readonly string configText;
+    private readonly ClusterState initialState;
     private readonly IFailoverScriptRunner scripts;
     private readonly Dictionary<string, SimNode> nodes = new(StringComparer.Ordinal);
     private readonly List<SimNode> nodesInOrder = [];
@@ -61,8 +74,10 @@ public sealed partial class Simulation
         this.membership = membership ?? new DelayedMembershipService(names, timing.HeartbeatInterval, timing.DeadTime);
         network = new SimNetwork(random);
         resources = new SimResources(random);
-        store = new ClusterStore(config);
         checker = new InvariantChecker(config);
+        configText = ConfigYaml.Write(config);
+        initialState = ClusterState.Initial(config);
+        raftMembership = Core.Consensus.RaftMembership.Of(config.Voters.Select(n => n.Name), config.Cluster.Tiebreaker);
         this.scripts = scripts ?? new UnchangedDomainScript();
         foreach (var name in names)
         {
@@ -71,7 +86,6 @@ public sealed partial class Simulation
             nodesInOrder.Add(node);
             queue.Push(TimeSpan.Zero, new NodeBootDue(name));
         }
-        queue.Push(timing.HeartbeatInterval, new StoreHeartbeatDue());
     }
 
     public ClusterConfig Config => config;
@@ -90,11 +104,20 @@ public sealed partial class Simulation
 
     public SimEventLog EventLog { get; }
 
-    /// <summary>The store's committed cluster state.</summary>
-    public ClusterState State => store.State;
+    /// <summary>
+    /// The committed cluster state: the database state as of the highest index any node applied (the initial state
+    /// before the configuration committed).
+    /// </summary>
+    public ClusterState State => commits.Truth ?? initialState;
 
-    /// <summary>Where each group runs now (resource truth) and what the store says about it.</summary>
-    public IReadOnlyDictionary<string, GroupPlacement> Placement => GroupPlacement.Of(config, resources, store.State);
+    /// <summary>Where each group runs now (resource truth) and what the committed state says about it.</summary>
+    public IReadOnlyDictionary<string, GroupPlacement> Placement => GroupPlacement.Of(config, resources, State);
+
+    /// <summary>The highest log index any node applied: every entry up to it is committed.</summary>
+    public long CommittedIndex => commits.CommittedIndex;
+
+    /// <summary>The node's Raft role now (null when it is down).</summary>
+    public Core.Consensus.RaftRole? RoleOf(string node) => nodes[node].Raft?.Role;
 
     public Topology Truth => topology;
 
@@ -136,7 +159,6 @@ public sealed partial class Simulation
         {
             case NodeBootDue e: Boot(nodes[e.Node]); break;
             case NodeTickDue e: Tick(e); break;
-            case StoreHeartbeatDue: StoreHeartbeat(); break;
             case MessageArrives e: Arrive(e.Message); break;
             case ActionFinishes e: FinishAction(e); break;
             case FenceFinishes e: FinishFence(e); break;
@@ -152,7 +174,7 @@ public sealed partial class Simulation
         if (Stopped) return;
         if (truthChanged)
         {
-            checker.UpdateQuorum(Now, topology, store);
+            checker.UpdateQuorum(Now, topology, State);
             truthChanged = false;
         }
         if (checker.CheckAfterEvent(Now, resources, topology) is { } problem) Fail(problem.Kind, problem.Message);

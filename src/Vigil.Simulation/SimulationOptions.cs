@@ -26,6 +26,15 @@ public sealed record SimulationOptions
     /// <summary>TEST ONLY: passed to <see cref="CoordinatorOptions.UnsafeSkipFencing"/> to prove the checker can fail.</summary>
     public bool UnsafeSkipFencing { get; init; }
 
+    /// <summary>
+    /// TEST ONLY: passed to <see cref="Core.Consensus.RaftOptions.UnsafeGrantVotesWithoutLogCheck"/> — a broken Raft
+    /// whose voters skip the election restriction — to prove the checker catches lost committed entries.
+    /// </summary>
+    public bool UnsafeRaftVotesWithoutLogCheck { get; init; }
+
+    /// <summary>Entries a node applies after its last snapshot before it takes the next one (compacting its log). Default 100.</summary>
+    public int SnapshotEvery { get; init; } = 100;
+
     /// <summary>Coordinator tuning other than the unsafe switch. Default: production defaults.</summary>
     public CoordinatorOptions Coordinator { get; init; } = CoordinatorOptions.Default;
 
@@ -38,13 +47,18 @@ public sealed record SimulationOptions
     /// <summary>Event log entries one run may write. Default 1,000,000.</summary>
     public int MaxLogEntries { get; init; } = 1_000_000;
 
-    /// <summary>Commits one coordinator may chain (Ready → StateCommitted → Ready …) within one input. Default 64.</summary>
-    public int MaxCommitChain { get; init; } = 64;
+    /// <summary>
+    /// Raft Ready rounds one node handles in a row (persist, send, apply — whose coordinator may propose again); the
+    /// rest waits for the node's next event, as in the agent. Default 64.
+    /// </summary>
+    public int MaxReadyRounds { get; init; } = 64;
 
-    /// <summary>Write debug entries (rejected commits, dropped Ready batches) to the event log. Default false.</summary>
+    /// <summary>Write debug entries (Raft roles and terms, skipped batches, refused leases) to the event log. Default false.</summary>
     public bool LogDebug { get; init; }
 
-    internal CoordinatorOptions EffectiveCoordinatorOptions => Coordinator with { UnsafeSkipFencing = UnsafeSkipFencing };
+    /// <summary>The coordinator's options on a node booted at <paramref name="bootTime"/>: elected by Raft, its view forming since boot.</summary>
+    internal CoordinatorOptions CoordinatorOptionsFor(TimeSpan bootTime) =>
+        Coordinator with { UnsafeSkipFencing = UnsafeSkipFencing, ElectedByHost = true, ViewFormingSince = bootTime };
 }
 
 /// <summary>A run exceeded one of its limits: the model (or the code under test) is looping.</summary>

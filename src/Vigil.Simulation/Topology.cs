@@ -1,14 +1,16 @@
 namespace Vigil.Simulation;
 
 /// <summary>
-/// Responsible for the truth of who can reach whom: which nodes are up, and the symmetric partition sides.
-/// Nodes' membership views lag behind this (see <see cref="IMembershipService"/>); safety checks use this.
+/// Responsible for the truth of who can reach whom: which nodes are up, the partition sides, and one-way link
+/// cuts (from → to dropped while to → from still works). Nodes' membership views lag behind this (see
+/// <see cref="IMembershipService"/>); safety checks use this.
 /// </summary>
 public sealed class Topology
 {
     private readonly IReadOnlyList<string> nodes;
     private readonly HashSet<string> down = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> sideOf = new(StringComparer.Ordinal);
+    private readonly SortedSet<(string From, string To)> cuts = new(LinkOrder.Instance);
     private Dictionary<string, IReadOnlySet<string>>? componentCache;
 
     public Topology(IReadOnlyList<string> nodeNames)
@@ -22,11 +24,21 @@ public sealed class Topology
 
     public bool IsUp(string node) => !down.Contains(node);
 
-    public bool IsPartitioned => sideOf.Values.Any(s => s != 0);
+    public bool IsPartitioned => sideOf.Values.Any(s => s != 0) || cuts.Count > 0;
 
-    public bool Connected(string a, string b) => IsUp(a) && IsUp(b) && sideOf[a] == sideOf[b];
+    /// <summary>Whether some link is cut in one direction only.</summary>
+    public bool HasOneWayCuts => cuts.Count > 0;
 
-    /// <summary>The live nodes the node can reach, itself included (empty when it is down).</summary>
+    /// <summary>The one-way cuts in place, in ordinal order.</summary>
+    public IReadOnlyCollection<(string From, string To)> OneWayCuts => cuts;
+
+    /// <summary>Whether the network carries messages from <paramref name="from"/> to <paramref name="to"/> (whether they are up is not asked).</summary>
+    public bool LinkUp(string from, string to) => from == to || (sideOf[from] == sideOf[to] && !cuts.Contains((from, to)));
+
+    /// <summary>Both up and the link works both ways.</summary>
+    public bool Connected(string a, string b) => IsUp(a) && IsUp(b) && LinkUp(a, b) && LinkUp(b, a);
+
+    /// <summary>The live nodes the node can reach both ways (transitively), itself included; empty when it is down.</summary>
     public IReadOnlySet<string> ComponentOf(string node)
     {
         componentCache ??= BuildComponents();
@@ -61,9 +73,20 @@ public sealed class Topology
         componentCache = null;
     }
 
+    /// <summary>Messages from <paramref name="from"/> to <paramref name="to"/> are dropped from now on (the reverse still flows).</summary>
+    public void Cut(string from, string to)
+    {
+        if (!sideOf.ContainsKey(from) || !sideOf.ContainsKey(to)) throw new ArgumentException($"cut names an unknown node ({from} -> {to})");
+        if (from == to) throw new ArgumentException($"cut from {from} to itself");
+        cuts.Add((from, to));
+        componentCache = null;
+    }
+
+    /// <summary>Removes every partition and every one-way cut.</summary>
     public void Heal()
     {
         foreach (var node in nodes) sideOf[node] = 0;
+        cuts.Clear();
         componentCache = null;
     }
 
@@ -75,9 +98,29 @@ public sealed class Topology
         foreach (var node in nodes)
         {
             if (!IsUp(node) || result.ContainsKey(node)) continue;
-            var component = nodes.Where(n => Connected(node, n)).ToHashSet(StringComparer.Ordinal);
+            var component = new HashSet<string>(StringComparer.Ordinal) { node };
+            var frontier = new Queue<string>([node]);
+            while (frontier.TryDequeue(out var at))
+                foreach (var next in nodes)
+                    if (!component.Contains(next) && Connected(at, next))
+                    {
+                        component.Add(next);
+                        frontier.Enqueue(next);
+                    }
             foreach (var member in component) result[member] = component;
         }
         return result;
+    }
+
+    /// <summary>Ordinal order of links, for deterministic iteration.</summary>
+    private sealed class LinkOrder : IComparer<(string From, string To)>
+    {
+        public static readonly LinkOrder Instance = new();
+
+        public int Compare((string From, string To) x, (string From, string To) y)
+        {
+            var byFrom = string.CompareOrdinal(x.From, y.From);
+            return byFrom != 0 ? byFrom : string.CompareOrdinal(x.To, y.To);
+        }
     }
 }

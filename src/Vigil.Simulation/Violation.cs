@@ -8,6 +8,11 @@ public enum ViolationKind
     Quorum,
     /// <summary>After faults stopped, a group did not settle on exactly one node in time.</summary>
     Liveness,
+    /// <summary>
+    /// Consensus lost a committed entry: a node applied a different entry at an index already applied elsewhere,
+    /// or a node became leader without an entry committed before its election.
+    /// </summary>
+    LostCommittedEntry,
     /// <summary>The code under test threw (an invariant check, or a bug).</summary>
     CoreException,
 }

@@ -13,10 +13,11 @@ public sealed class ExploreTests(ITestOutputHelper output)
         // Opt-in exploration tool: SIM_SEEDS=200 dotnet test --filter Explore
         if (Environment.GetEnvironmentVariable("SIM_SEEDS") is not { } seeds) return;
         var count = int.Parse(seeds, System.Globalization.CultureInfo.InvariantCulture);
-        foreach (var (name, config) in TestConfigs.All())
+        var unsafeRaft = Environment.GetEnvironmentVariable("SIM_UNSAFE_RAFT") == "1";
+        foreach (var (name, config) in TestConfigs.RandomRunConfigs())
         {
             var sw = Stopwatch.StartNew();
-            var results = SimulationRunner.RunRandom(config, Enumerable.Range(1, count), new SimulationOptions(), parallelism: 2);
+            var results = SimulationRunner.RunRandom(config, Enumerable.Range(1, count), new SimulationOptions { UnsafeRaftVotesWithoutLogCheck = unsafeRaft }, parallelism: 2);
             var failed = results.Where(r => !r.Passed).ToList();
             output.WriteLine($"{name}: {count} seeds, {failed.Count} failed, {sw.ElapsedMilliseconds} ms, events avg {results.Average(r => r.Events):F0}, simtime avg {results.Average(r => r.SimulatedTime.TotalSeconds):F1}s");
             foreach (var f in failed)
@@ -32,14 +33,22 @@ public sealed class TraceTests(ITestOutputHelper output)
     [Fact]
     public void Trace()
     {
-        // Opt-in replay tool: SIM_CONFIG=tb4 SIM_SEED=97 dotnet test --filter Trace  (writes /tmp/sim-trace.txt)
+        // Opt-in replay tool: SIM_CONFIG=tb4 SIM_SEED=97 dotnet test --filter Trace  (writes /tmp/sim-trace.txt).
+        // SIM_CONFIG may also be a cluster.yaml path; SIM_UNSAFE_RAFT=1 replays with the broken Raft.
         if (Environment.GetEnvironmentVariable("SIM_CONFIG") is not { } configName) return;
         var seed = int.Parse(Environment.GetEnvironmentVariable("SIM_SEED") ?? "1", System.Globalization.CultureInfo.InvariantCulture);
-        var config = TestConfigs.All().Single(c => c.Name == configName).Config;
+        var config = ConfigNamed(configName);
         var schedule = RandomSchedule.Generate(config, seed);
-        var sim = SimulationRunner.Prepare(config, schedule, new SimulationOptions { LogDebug = true });
+        var unsafeRaft = Environment.GetEnvironmentVariable("SIM_UNSAFE_RAFT") == "1";
+        var sim = SimulationRunner.Prepare(config, schedule, new SimulationOptions { LogDebug = true, UnsafeRaftVotesWithoutLogCheck = unsafeRaft });
         SimulationRunner.RunToVerdict(sim, schedule);
         File.WriteAllText("/tmp/sim-trace.txt", sim.EventLog.ToText());
         output.WriteLine(sim.Violations.FirstOrDefault()?.ToString() ?? "no violation");
     }
+
+    /// <summary>A configuration of the random runs by name, or a cluster.yaml file.</summary>
+    internal static Core.Configuration.ClusterConfig ConfigNamed(string name) =>
+        name.EndsWith(".yaml", StringComparison.Ordinal)
+            ? Core.Configuration.ConfigLoader.Load(File.ReadAllText(name), name).Config ?? throw new ArgumentException($"{name} does not load")
+            : TestConfigs.RandomRunConfigs().Single(c => c.Name == name).Config;
 }

@@ -82,7 +82,7 @@ public sealed class ClusterDatabase
             return new ApplyOutcome(ApplyKind.Skipped, $"config version {c.Version} at entry {index} does not load here: {loaded.Problems.FirstOrDefault()}");
         if (Config is not null && State is not null && ConfigChangeRules.Check(Config, State, loaded.Config).FirstOrDefault() is { } problem)
             return new ApplyOutcome(ApplyKind.Skipped, $"config version {c.Version} at entry {index} skipped: {problem}");
-        State = State is null ? ClusterState.Initial(loaded.Config) : ClusterStateMigration.To(State, loaded.Config);
+        State = State is null ? ClusterState.Initial(loaded.Config) : ClusterStateMigration.To(State, Config!, loaded.Config);
         (Config, ConfigText, ConfigVersion) = (loaded.Config, c.Text, c.Version);
         return new ApplyOutcome(ApplyKind.ConfigChanged, $"config version {c.Version} committed ({c.Origin})");
     }

@@ -10,7 +10,7 @@ internal sealed class TimelineReader(ProblemList problems, List<NameReference> r
 {
     private static readonly string[] ActionKeys =
     [
-        "kill", "restart", "partition", "heal", "fail_monitor", "fail_start", "fail_fence", "critical_device",
+        "kill", "restart", "partition", "cut", "heal", "fail_monitor", "fail_start", "fail_fence", "critical_device",
         "network", "clear_faults", "move", "standby", "online", "maintenance", "failback", "clear_failures",
     ];
 
@@ -21,6 +21,7 @@ internal sealed class TimelineReader(ProblemList problems, List<NameReference> r
     private static readonly string[] CriticalDeviceKeys = ["node", "device", "failed"];
     private static readonly string[] NetworkKeys = ["drop", "duplicate", "delay_max", "reorder"];
     private static readonly string[] MoveKeys = ["group", "node"];
+    private static readonly string[] CutKeys = ["from", "to"];
     private static readonly string[] ClearFailuresKeys = ["group", "node"];
 
     /// <summary>The timeline sorted by time (stable: entries at the same time keep the file's order).</summary>
@@ -70,6 +71,16 @@ internal sealed class TimelineReader(ProblemList problems, List<NameReference> r
             case "heal": return True(entry, key) ? new SimAction.Heal() : null;
             case "clear_faults": return True(entry, key) ? new SimAction.ClearFaults() : null;
             case "partition": return Partition(entry.Value(key)!, path);
+            case "cut":
+                {
+                    if (entry.Map(key, CutKeys) is not { } m) return null;
+                    var from = Name(m, "from", NameKind.Node, required: true);
+                    var to = Name(m, "to", NameKind.Node, required: true);
+                    if (from is null || to is null) return null;
+                    if (from != to) return new SimAction.OneWayCut(from, to);
+                    problems.Add(m.Value("to")!, $"{path} cuts {from} from itself; name two different nodes");
+                    return null;
+                }
             case "fail_monitor":
                 {
                     if (entry.Map(key, FailMonitorKeys) is not { } m) return null;

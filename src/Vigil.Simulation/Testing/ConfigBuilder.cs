@@ -5,6 +5,7 @@ namespace Vigil.Simulation.Testing;
 /// <summary>
 /// Builds a <see cref="ClusterConfig"/> in C# for simulations and tests, without going through YAML. Every node
 /// is fenced through one device "pdu" (port = node name); one network "ring0"; timing 100 ms × 5 by default.
+/// Like the YAML parser, a cluster of exactly two nodes without a tiebreaker gets its first node as tiebreaker.
 /// </summary>
 public sealed class ConfigBuilder(string clusterName)
 {
@@ -85,7 +86,7 @@ public sealed class ConfigBuilder(string clusterName)
     {
         var fence = new FenceDeviceConfig(FenceDevice, "fence_apc", new Dictionary<string, string> { ["ip"] = "10.0.9.1" });
         return new ClusterConfig(
-            new ClusterSettings(clusterName, 1, mode, null, tiebreaker, noQuorum, timing),
+            new ClusterSettings(clusterName, 1, mode, null, tiebreaker ?? (nodes.Count == 2 ? nodes[0].Name : null), noQuorum, timing),
             [new NetworkConfig("ring0")],
             [.. nodes], [fence], [.. criticalDevices], [.. types], [.. resources], [.. policies], [.. groups], []);
     }

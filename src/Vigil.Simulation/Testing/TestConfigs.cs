@@ -43,6 +43,18 @@ public static class TestConfigs
     }
 
     /// <summary>
+    /// Two servers and nothing else: the first (n1) is the tiebreaker by default, so n1 alone keeps the cluster
+    /// (it fences n2 first) while n2 alone has no quorum and stops its groups.
+    /// </summary>
+    public static ClusterConfig TwoNodes() =>
+        Base("two2", "n1", "n2")
+            .Policy("web-policy", ["n1", "n2"], failback: FailbackMode.Auto)
+            .Policy("db-policy", ["n2", "n1"], failback: FailbackMode.Controlled)
+            .Group("web", "web-policy", 1, ("web-ip", "svc"), ("web-app", "svc"))
+            .Group("db", "db-policy", 0, ("db-disk", "svc"), ("db-server", "svc"))
+            .Build();
+
+    /// <summary>
     /// Five servers sharing load: four groups with rotated domains, one round-robin, one with a custom failover
     /// script, and one resource of type "slow" whose 250 ms timeout some actions exceed (timeouts, stop failures).
     /// </summary>
@@ -67,6 +79,12 @@ public static class TestConfigs
             .Policy("web-policy", ["n1", "n2", "n3"], failback: FailbackMode.Controlled)
             .Group("web", "web-policy", 1, ("web-ip", "svc"), ("web-app", "svc"))
             .Build();
+
+    /// <summary>
+    /// Every configuration of the CI sweep: <see cref="All"/> and <see cref="TwoNodes"/> (kept out of All so that
+    /// `vigil simulate --random` keeps its five built-ins).
+    /// </summary>
+    public static IReadOnlyList<(string Name, ClusterConfig Config)> RandomRunConfigs() => [.. All(), ("two2", TwoNodes())];
 
     /// <summary>Every built-in configuration by name.</summary>
     public static IReadOnlyList<(string Name, ClusterConfig Config)> All() =>

@@ -33,7 +33,14 @@ internal sealed partial class AgentLoop
                 if (entry.Index > database.AppliedIndex) Apply(entry);
         }
         MaybeCompact();
+        if (raft.LeaderReady && leaderReadyTerm != raft.Term)
+        {
+            leaderReadyTerm = raft.Term;
+            log.Write("raft", $"leader ready in term {raft.Term}: its first entry committed");
+        }
     }
+
+    private long leaderReadyTerm;
 
     private void Apply(LogEntry entry)
     {

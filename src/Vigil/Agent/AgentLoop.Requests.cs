@@ -15,7 +15,7 @@ internal sealed partial class AgentLoop
     public const int MaxPendingRequests = 64;
     public const int MaxRememberedEvents = 500;
 
-    private readonly Dictionary<long, (string? ForwardTo, long ForwardedId, TaskCompletionSource<object>? Local)> byIndex = [];
+    private readonly Dictionary<long, (string? ForwardTo, long ForwardedId, TaskCompletionSource<object>? Local, TimeSpan Proposed)> byIndex = [];
     private readonly Dictionary<long, (TaskCompletionSource<object> Reply, TimeSpan Since)> forwarded = [];
     private readonly Queue<string> recentEvents = new();
     private long nextRequestId = 1;
@@ -75,7 +75,7 @@ internal sealed partial class AgentLoop
         var membership = MembershipOf(next);
         var index = membership.SameAs(raft.Membership) ? raft.Propose(data) : raft.ProposeMembership(membership, data);
         if (index is null) return Refuse("the leader could not propose it now (a membership change is still in progress, or too many entries are uncommitted); retry");
-        byIndex[index.Value] = (from, request.Id, local);
+        byIndex[index.Value] = (from, request.Id, local, clock.Now);
         log.Write("database", $"proposing config version {database.ConfigVersion + 1} ({request.Origin}) at index {index}");
         return null;
     }
@@ -84,7 +84,8 @@ internal sealed partial class AgentLoop
     {
         if (!byIndex.Remove(index, out var waiter)) return;
         var ok = outcome.Kind == ApplyKind.ConfigChanged;
-        var response = new ClientResponse(waiter.ForwardedId, ok, ok ? $"config version {database.ConfigVersion} committed" : outcome.Detail, database.ConfigVersion);
+        var response = new ClientResponse(waiter.ForwardedId, ok, ok ? $"config version {database.ConfigVersion} committed" : outcome.Detail, database.ConfigVersion,
+            (clock.Now - waiter.Proposed).TotalMilliseconds);
         if (waiter.Local is { } local) local.TrySetResult(response);
         else if (waiter.ForwardTo is { } to) SendTo(to, MessageKind.ClientResponse, AgentMessages.Encode(response));
     }

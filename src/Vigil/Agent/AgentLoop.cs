@@ -101,7 +101,7 @@ internal sealed partial class AgentLoop
                 nextTick = clock.Uptime + tickInterval;
             }
             var previous = Interlocked.Exchange(ref lastLoopTicks, Environment.TickCount64);
-            if (Environment.TickCount64 - previous > 2 * tickInterval.TotalMilliseconds + 50)
+            if (Environment.TickCount64 - previous > settings.Config.Cluster.Timing.HeartbeatInterval.TotalMilliseconds * 2)
                 log.Write("agent", $"loop iteration took {Environment.TickCount64 - previous} ms");
             if (exitCode is { } code) return code;
         }

@@ -51,4 +51,5 @@ internal sealed record ReportMessage(NodeReport Report);
 /// <summary>A request forwarded to the leader (today: config apply).</summary>
 internal sealed record ClientRequest(long Id, string Kind, string Text, string Origin);
 
-internal sealed record ClientResponse(long Id, bool Ok, string Message, long ConfigVersion);
+/// <param name="CommitMs">On success: milliseconds from the leader's proposal to the entry applied on the leader.</param>
+internal sealed record ClientResponse(long Id, bool Ok, string Message, long ConfigVersion, double CommitMs = 0);

@@ -33,6 +33,13 @@ public sealed class ClusterKeyTests : IDisposable
     }
 
     [Fact]
+    public void Byte_order_mark_is_ignored()
+    {
+        var text = ClusterKey.Generate();
+        Assert.Equal(ClusterKey.Parse(text, "plain").Fingerprint, ClusterKey.Load(Write("\uFEFF" + text + "\n")).Fingerprint);
+    }
+
+    [Fact]
     public void Missing_file_is_not_found()
     {
         var path = Path.Combine(_dir, "nope", "authkey");

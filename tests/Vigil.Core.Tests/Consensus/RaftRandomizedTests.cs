@@ -55,25 +55,47 @@ public sealed class RaftRandomizedTests
         var proposals = 0;
         for (var step = 0; step < Steps; step++)
         {
-            var roll = random.Next(100);
-            var flight = network.InFlight;
-            var id = ids[random.Next(ids.Length)];
-            switch (roll)
+            try
             {
-                case < 45 when flight.Count > 0: network.DeliverAt(random.Next(flight.Count)); break;
-                case < 50 when flight.Count > 0: flight.RemoveAt(random.Next(flight.Count)); break;
-                case < 53 when flight.Count > 0: network.DeliverAt(random.Next(flight.Count), keep: true); break;
-                case < 75: network.Tick(id); break;
-                case < 85: network.Propose(id, $"s{seed}-p{proposals++}"); break;
-                case < 88: network.Partition(RandomSplit(random, ids)); break;
-                case < 92: network.Heal(); break;
-                case < 94: network.Restart(id); break;
-                case < 96: network.Compact(id); break;
-                default: network.TickAll(); break;
+                Act(network, random, ids, seed, ref proposals);
+            }
+            catch (InvariantViolationException e)
+            {
+                return ($"step {step}: {checker.Check() ?? "a node's own invariant: " + e.Message}", checker.CommittedCount);
             }
             if (checker.Check() is { } violation) return ($"step {step}: {violation}", checker.CommittedCount);
         }
         return (null, checker.CommittedCount);
+    }
+
+    /// <summary>One random step: deliver (in any order), drop or duplicate a message, tick, propose, partition, heal, restart or compact.</summary>
+    private static void Act(RaftTestNetwork network, Random random, string[] ids, int seed, ref int proposals)
+    {
+        var roll = random.Next(100);
+        var flight = network.InFlight;
+        var id = ids[random.Next(ids.Length)];
+        switch (roll)
+        {
+            case < 50 when flight.Count > 0: network.DeliverAt(random.Next(flight.Count)); break;
+            case < 54 when flight.Count > 0: flight.RemoveAt(random.Next(flight.Count)); break;
+            case < 56 when flight.Count > 0: network.DeliverAt(random.Next(flight.Count), keep: true); break;
+            case < 60: network.DeliverAll(); break;
+            case < 74: network.Tick(id); break;
+            case < 77: network.TickAll(); break;
+            case < 88: network.Propose(SomeLeader(network, random) ?? id, $"s{seed}-p{proposals++}"); break;
+            case < 90: network.Partition(RandomSplit(random, ids)); break;
+            case < 93: network.Heal(); break;
+            case < 95: network.Restart(id); break;
+            case < 97: network.Compact(id); break;
+            default: network.Tick(id); break;
+        }
+    }
+
+    /// <summary>A node that believes it leads (stale leaders included), or null.</summary>
+    private static string? SomeLeader(RaftTestNetwork network, Random random)
+    {
+        var leaders = network.Ids.Where(id => network[id].Role == RaftRole.Leader).ToList();
+        return leaders.Count == 0 ? null : leaders[random.Next(leaders.Count)];
     }
 
     private static string[][] RandomSplit(Random random, string[] ids)

@@ -11,6 +11,8 @@ namespace Vigil.Core.Tests.Consensus;
 /// the same everywhere;</item>
 /// <item>leader completeness — a leader of a term after the one in which an entry was seen committed holds it.</item>
 /// </list>
+/// It checks after every input any node processes (a tick, a message, a proposal, a restart), so a violation is
+/// reported at the input that caused it.
 /// </summary>
 internal sealed class RaftSafetyChecker
 {
@@ -24,17 +26,19 @@ internal sealed class RaftSafetyChecker
     {
         this.network = network;
         network.ReadyTaken += Observe;
+        network.InputProcessed += id => Check(id);
     }
 
     /// <summary>How many distinct committed entries were seen.</summary>
     public int CommittedCount => committed.Count;
 
-    /// <summary>The first property violated so far, or null.</summary>
-    public string? Check()
+    /// <summary>The first property violated so far, or null; checks <paramref name="changed"/> against the others (all nodes when null).</summary>
+    public string? Check(string? changed = null)
     {
         if (violation is not null) return violation;
         foreach (var (id, node) in network.Nodes)
         {
+            if (changed is not null && id != changed) continue;
             if (node.Role != RaftRole.Leader) continue;
             if (leaderOfTerm.TryGetValue(node.Term, out var other) && other != id)
                 return violation = $"election safety: {other} and {id} both led term {node.Term}";
@@ -44,7 +48,8 @@ internal sealed class RaftSafetyChecker
         var nodes = network.Nodes.Values.ToList();
         for (var a = 0; a < nodes.Count; a++)
             for (var b = a + 1; b < nodes.Count; b++)
-                if (LogMismatch(nodes[a], nodes[b]) is { } mismatch) return violation = mismatch;
+                if ((changed is null || nodes[a].Id == changed || nodes[b].Id == changed) && LogMismatch(nodes[a], nodes[b]) is { } mismatch)
+                    return violation = mismatch;
         return null;
     }
 

@@ -45,6 +45,9 @@ internal sealed class RaftTestNetwork
     /// <summary>Raised with the node's id after each Ready it hands over (before it is persisted and applied).</summary>
     public event Action<string, RaftReady>? ReadyTaken;
 
+    /// <summary>Raised with the node's id after each input to it (tick, message, proposal, restart…) once its Ready is processed.</summary>
+    public event Action<string>? InputProcessed;
+
     public RaftNode this[string id] => Nodes[id];
 
     public IEnumerable<string> Ids => Nodes.Keys;
@@ -203,18 +206,21 @@ internal sealed class RaftTestNetwork
         Drop(m => ids.Contains(m.From));
     }
 
-    /// <summary>Ticks only <paramref name="id"/>, delivering everything (that <paramref name="filter"/> lets through) after each tick, until it leads.</summary>
+    /// <summary>
+    /// Ticks only <paramref name="id"/>, delivering everything (that <paramref name="filter"/> lets through) after
+    /// each tick, until it leads in a term later than its current one.
+    /// </summary>
     public void Campaign(string id, Func<RaftMessage, bool>? filter = null, int maxTicks = 200)
     {
-        for (var i = 0; i < maxTicks && Nodes[id].Role != RaftRole.Leader; i++)
+        var node = Nodes[id];
+        var from = node.Term;
+        for (var i = 0; i < maxTicks && !(node.Role == RaftRole.Leader && node.Term > from); i++)
         {
             Tick(id);
             DeliverAll(filter);
         }
-        Assert.Equal(RaftRole.Leader, Nodes[id].Role);
+        Assert.True(node.Role == RaftRole.Leader && node.Term > from, $"{id} did not get elected");
     }
-
-    public string? LeaderIn(long term) => Ids.FirstOrDefault(id => Nodes[id].Role == RaftRole.Leader && Nodes[id].Term == term);
 
     private void Pump(string id)
     {
@@ -228,6 +234,7 @@ internal sealed class RaftTestNetwork
             InFlight.AddRange(ready.Messages);
             host.Apply(ready);
         }
+        InputProcessed?.Invoke(id);
     }
 
     private int NextSeed() => unchecked(seed * 7919 + incarnations++);

@@ -112,6 +112,17 @@ public class DatabaseTests
         Assert.Equal(before + 1, db.State.Version);
     }
 
+    [Fact]
+    public void A_reordered_failover_domain_takes_effect_and_an_unchanged_one_keeps_its_runtime_order()
+    {
+        var db = WithConfig(out _);
+        db.Apply(Entry(new DecisionsCommitted(1, db.State!.Version, [new RuntimeDomainChanged("webgroup", ["n2", "n3", "n1"], "rotated")], "n1")));
+        db.Apply(Entry(new ConfigCommitted(2, Yaml(groups: "[web, db]"), "test")));
+        Assert.Equal(["n2", "n3", "n1"], db.State.Groups["webgroup"].RuntimeDomain.ToArray());
+        db.Apply(Entry(new ConfigCommitted(3, Yaml(groups: "[web, db]").Replace("domain: [n1, n2, n3]", "domain: [n3, n1, n2]"), "test")));
+        Assert.Equal(["n3", "n1", "n2"], db.State.Groups["webgroup"].RuntimeDomain.ToArray());
+    }
+
     [Theory]
     [InlineData("n1, n2, n3, n4, n5", "more than one")]
     public void Config_changes_that_would_break_quorum_overlap_are_refused(string nodes, string expected)

@@ -47,6 +47,18 @@ public class HeartbeatLocalHealthTests
     }
 
     [Fact]
+    public void OnlyTheLatenessBeyondOneIntervalIsCreditedAsPause()
+    {
+        var rig = new HeartbeatRig();
+        rig.Steps(3, rig.All()); // both networks heard at 300 ms; network a dies now
+        rig.LateTick(TimeSpan.FromSeconds(2), ("n2", "b")); // due 400 ms, fires at 2400 ms: 1900 ms credited
+
+        Assert.Equal("a", rig.Monitor.ControlNetwork("n2")); // a: credited silence 200 ms, still fresh
+        rig.Step(("n2", "b"));
+        Assert.Equal("b", rig.Monitor.ControlNetwork("n2")); // a: credited silence 300 ms, stale
+    }
+
+    [Fact]
     public void ABurstOfCatchUpTicksCountsTheStallOnceAndCreditsItOnce()
     {
         var rig = new HeartbeatRig();

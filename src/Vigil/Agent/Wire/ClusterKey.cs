@@ -58,7 +58,7 @@ public sealed class ClusterKey
 
     private static ClusterKey Parse(string text, string origin, string? permissionWarning)
     {
-        var trimmed = text.Trim();
+        var trimmed = text.Trim().TrimStart('\uFEFF').Trim();
         if (trimmed.Length == 0) throw new WireSetupException($"{origin}: is empty (expected a base64 key; create one with 'vigil keygen')");
         if (trimmed.Length > MaxFileBytes) throw new WireSetupException($"{origin}: too long ({trimmed.Length} characters, expected a 44-character base64 key)");
         var buffer = new byte[(trimmed.Length + 3) / 4 * 3];

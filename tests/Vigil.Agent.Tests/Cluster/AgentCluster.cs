@@ -1,0 +1,224 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+
+namespace Vigil.Testing.Cluster;
+
+/// <summary>
+/// A real cluster of `vigil agent` processes on loopback, in a temp directory of its own: generated
+/// cluster.yaml (distinct free ports), key file, the marker test resource and the kill-agent fence script
+/// copied from examples/local-3. Kills every process and deletes the directory on dispose, also when a test failed.
+/// </summary>
+/// Shared with bench/Vigil.AgentBench (linked source), so it does not depend on xunit.
+internal sealed class AgentCluster : IDisposable
+{
+    private static readonly string Vigil = typeof(global::Vigil.Cli.Program).Assembly.Location;
+    private readonly Dictionary<string, Process> processes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, StringBuilder> logs = new(StringComparer.Ordinal);
+    private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(5) };
+
+    public AgentCluster(int nodes, string heartbeat = "100ms", int deadAfter = 5, string extraNodes = "", string? group = null)
+    {
+        Dir = Directory.CreateTempSubdirectory("vigil-cluster-").FullName;
+        Names = Enumerable.Range(1, nodes).Select(i => $"n{i}").ToList();
+        var ports = FreePorts(nodes * 3);
+        var examples = Path.Combine(RepoRoot(), "examples", "local-3");
+        Directory.CreateDirectory(Path.Combine(Dir, "actions"));
+        File.Copy(Path.Combine(examples, "actions", "marker"), Path.Combine(Dir, "actions", "marker"));
+        File.Copy(Path.Combine(examples, "fence-kill-agent"), Path.Combine(Dir, "fence-kill-agent"));
+        File.WriteAllText(Path.Combine(Dir, "cluster.key"), Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+        var nodeLines = Names.Select((n, i) =>
+            $"  - {{ name: {n}, addresses: {{ ring0: 127.0.0.1:{ports[3 * i]}, ring1: 127.0.0.1:{ports[3 * i + 1]} }}, api: 127.0.0.1:{ports[3 * i + 2]}, fence: {{ device: kill-agent, port: {n} }} }}");
+        Api = Names.Select((n, i) => (n, ports[3 * i + 2])).ToDictionary(p => p.n, p => p.Item2, StringComparer.Ordinal);
+        Yaml = $$"""
+            cluster:
+              name: itest
+              id: 42
+              key_file: cluster.key
+              timing: { heartbeat_interval: {{heartbeat}}, dead_after: {{deadAfter}} }
+            networks: [ { name: ring0 }, { name: ring1 } ]
+            nodes:
+            {{string.Join("\n", nodeLines)}}
+            {{extraNodes}}
+            fence_devices:
+              - { name: kill-agent, agent: script, params: { command: fence-kill-agent, timeout: 10s } }
+            resource_types:
+              - name: marker
+                actions: { exclusive: actions/marker, start: actions/marker, stop: actions/marker, monitor: actions/marker }
+                timeouts: { start: 5s, stop: 5s, monitor: 5s, exclusive: 5s }
+                monitor_interval: 1s
+            resources: [ { name: web, type: marker } ]
+            failover_policies:
+              - { name: web-policy, domain: [{{group ?? string.Join(", ", Names)}}], script: ordered, failback: auto }
+            resource_groups:
+              - { name: webgroup, resources: [web], policy: web-policy }
+            """;
+        File.WriteAllText(ConfigPath, Yaml);
+    }
+
+    public string Dir { get; }
+
+    public List<string> Names { get; }
+
+    public Dictionary<string, int> Api { get; }
+
+    public string Yaml { get; }
+
+    public string ConfigPath => Path.Combine(Dir, "cluster.yaml");
+
+    public string DataDir(string node) => Path.Combine(Dir, "data", node);
+
+    /// <summary>Whether the node's marker says the test resource runs there.</summary>
+    public bool Runs(string node) => File.Exists(Path.Combine(DataDir(node), "run", "web.running"));
+
+    public void StartAll()
+    {
+        foreach (var name in Names) Start(name);
+    }
+
+    public void Start(string node, string? configPath = null)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+            WorkingDirectory = Dir,
+        };
+        foreach (var a in new[] { Vigil, "agent", "--config", configPath ?? ConfigPath, "--node", node }) start.ArgumentList.Add(a);
+        var process = Process.Start(start)!;
+        var log = logs.TryGetValue(node, out var existing) ? existing : logs[node] = new StringBuilder();
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.AppendLine(e.Data); };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.AppendLine(e.Data); };
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+        processes[node] = process;
+    }
+
+    public void Kill(string node)
+    {
+        if (!processes.Remove(node, out var p)) return;
+        try
+        {
+            p.Kill();
+            p.WaitForExit(5000);
+        }
+        catch (InvalidOperationException)
+        {
+        }
+    }
+
+    public bool IsRunning(string node) => processes.TryGetValue(node, out var p) && !p.HasExited;
+
+    public int? ExitCode(string node) => processes.TryGetValue(node, out var p) && p.HasExited ? p.ExitCode : null;
+
+    public string Log(string node)
+    {
+        if (!logs.TryGetValue(node, out var log)) return "";
+        lock (log) return log.ToString();
+    }
+
+    public string AllLogs() => string.Join("\n", Names.Select(n => $"==== {n}\n{Log(n)}"));
+
+    /// <summary>GET /v1/status of a node, or null when it does not answer.</summary>
+    public JsonElement? Status(string node)
+    {
+        try
+        {
+            var text = http.GetStringAsync($"http://127.0.0.1:{Api[node]}/v1/status").GetAwaiter().GetResult();
+            return JsonDocument.Parse(text).RootElement.Clone();
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException)
+        {
+            return null;
+        }
+    }
+
+    public string? Leader(string node) =>
+        Status(node) is { } s && s.GetProperty("leader").ValueKind == JsonValueKind.String ? s.GetProperty("leader").GetString() : null;
+
+    /// <summary>(state, node) of webgroup as the node's status shows it.</summary>
+    public (string? State, string? Node) Group(string node) =>
+        Status(node) is { } s && s.GetProperty("groups")[0] is var g
+            ? (g.GetProperty("state").GetString(), g.GetProperty("node").ValueKind == JsonValueKind.String ? g.GetProperty("node").GetString() : null)
+            : (null, null);
+
+    /// <summary>Polls until the condition holds; fails with every agent's log after the timeout.</summary>
+    public void WaitUntil(Func<bool> condition, TimeSpan timeout, string what)
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < timeout)
+        {
+            if (condition()) return;
+            Thread.Sleep(50);
+        }
+        throw new TimeoutException($"timed out after {timeout.TotalSeconds}s waiting for: {what}\n{AllLogs()}");
+    }
+
+    /// <summary>The leader all live nodes agree on, once they do.</summary>
+    public string AgreedLeader(TimeSpan timeout)
+    {
+        string? leader = null;
+        WaitUntil(() =>
+        {
+            var seen = processes.Keys.Select(Leader).Distinct().ToList();
+            leader = seen.Count == 1 ? seen[0] : null;
+            return leader is not null;
+        }, timeout, "every live node to agree on one leader");
+        return leader!;
+    }
+
+    public void Dispose()
+    {
+        foreach (var node in processes.Keys.ToList()) Kill(node);
+        http.Dispose();
+        try
+        {
+            Directory.Delete(Dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static List<int> FreePorts(int count)
+    {
+        var sockets = new List<Socket>();
+        try
+        {
+            var ports = new List<int>();
+            while (ports.Count < count)
+            {
+                // A port free for both UDP and TCP (heartbeats/Raft use UDP, the API TCP).
+                var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+                udp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+                var port = ((IPEndPoint)udp.LocalEndPoint!).Port;
+                var tcp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                try
+                {
+                    tcp.Bind(new IPEndPoint(IPAddress.Loopback, port));
+                    ports.Add(port);
+                }
+                catch (SocketException)
+                {
+                }
+                sockets.Add(udp);
+                sockets.Add(tcp);
+            }
+            return ports;
+        }
+        finally
+        {
+            foreach (var s in sockets) s.Dispose();
+        }
+    }
+
+    internal static string RepoRoot()
+    {
+        var dir = AppContext.BaseDirectory;
+        while (dir is not null && !File.Exists(Path.Combine(dir, "Vigil.slnx"))) dir = Path.GetDirectoryName(dir);
+        return dir ?? throw new InvalidOperationException("repository root not found above " + AppContext.BaseDirectory);
+    }
+}
