@@ -40,6 +40,7 @@ public sealed partial class Simulation
             node.LastLeaseRefusal = refused;
             return;
         }
+        if (node.LastLeaseRefusal is not null) Log(SimLogKind.Debug, node.Name, $"lease renewed by {sender} (state {state.Version}, lease for state {lease.StateVersion})");
         node.LastLeaseRefusal = null;
         StepController(node, new NodeStateCommitted(state));
     }

@@ -116,6 +116,9 @@ public sealed partial class Simulation
     /// <summary>The highest log index any node applied: every entry up to it is committed.</summary>
     public long CommittedIndex => commits.CommittedIndex;
 
+    /// <summary>The cluster state in the node's own database (null when it is down or has none yet).</summary>
+    public ClusterState? NodeState(string node) => nodes[node].Alive ? nodes[node].Database.State : null;
+
     /// <summary>The node's Raft role now (null when it is down).</summary>
     public Core.Consensus.RaftRole? RoleOf(string node) => nodes[node].Raft?.Role;
 
