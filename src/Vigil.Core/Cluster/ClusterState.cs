@@ -52,7 +52,8 @@ public enum NodeAdminState
 
 /// <param name="FenceAttempts">Failed fence attempts since the node failed (drives the back-off).</param>
 /// <param name="NextFenceAt">Earliest time of the next fence attempt after a failure.</param>
-public sealed record NodeRecord(string Name, NodeHealth Health, NodeAdminState Admin, int FenceAttempts, TimeSpan? NextFenceAt);
+/// <param name="Incarnation">The agent incarnation that last joined: only it may start groups on the node.</param>
+public sealed record NodeRecord(string Name, NodeHealth Health, NodeAdminState Admin, int FenceAttempts, TimeSpan? NextFenceAt, long Incarnation = 0);
 
 public enum GroupTarget { Running, Stopped }
 
@@ -65,6 +66,8 @@ public enum GroupTarget { Running, Stopped }
 /// <param name="FailCounts">Node -> times the group failed there; a node with a count is ineligible until cleared.</param>
 /// <param name="Recovering">Set when the cluster formed; the recovery attribute applies until the group next starts.</param>
 /// <param name="MoveTo">An operator move under way: the node to assign once the owner stopped.</param>
+/// <param name="ReleasedAt">The state version whose decision set <see cref="Target"/> to Stopped: only a report of a
+/// node that had applied it may confirm the stop (an older "stopped" may be followed by a restart).</param>
 public sealed record GroupRecord(
     string Name,
     string? Owner,
@@ -75,7 +78,8 @@ public sealed record GroupRecord(
     string? LastOwner,
     ImmutableDictionary<string, int> FailCounts,
     bool Recovering,
-    string? MoveTo)
+    string? MoveTo,
+    long ReleasedAt = 0)
 {
     public static GroupRecord Initial(string name, IEnumerable<string> domain) =>
         new(name, null, GroupTarget.Stopped, 0, false, [.. domain], null,

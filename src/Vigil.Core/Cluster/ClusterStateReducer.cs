@@ -13,13 +13,13 @@ public static class ClusterStateReducer
     {
         var next = decision switch
         {
-            NodeJoined d => UpdateNode(state, d.Node, n => n with { Health = NodeHealth.Up, FenceAttempts = 0, NextFenceAt = null }),
+            NodeJoined d => UpdateNode(state, d.Node, n => n with { Health = NodeHealth.Up, FenceAttempts = 0, NextFenceAt = null, Incarnation = d.Incarnation }),
             NodeFailed d => UpdateNode(state, d.Node, n => n with { Health = NodeHealth.Failed }),
             FenceRequested => state,
             NodeFenced d => FreeGroupsOf(UpdateNode(state, d.Node, n => n with { Health = NodeHealth.Fenced, FenceAttempts = 0, NextFenceAt = null }), d.Node),
             FenceFailed d => UpdateNode(state, d.Node, n => n with { FenceAttempts = d.Attempt, NextFenceAt = d.RetryAt }),
             GroupAssigned d => Assign(state, d),
-            GroupReleased d => UpdateGroup(state, d.Group, g => g with { Target = GroupTarget.Stopped }),
+            GroupReleased d => UpdateGroup(state, d.Group, g => g with { Target = GroupTarget.Stopped, ReleasedAt = state.Version + 1 }),
             GroupStopped d => UpdateGroup(state, d.Group, g => Freed(g, d.Node)),
             GroupFailed d => UpdateGroup(state, d.Group, g => Freed(g, d.Node) with { FailCounts = Increment(g.FailCounts, d.Node) }),
             RuntimeDomainChanged d => UpdateGroup(state, d.Group, g => g with { RuntimeDomain = d.Domain }),
@@ -27,6 +27,7 @@ public static class ClusterStateReducer
             {
                 MoveTo = d.Node,
                 Target = g.Owner is not null && g.Owner != d.Node ? GroupTarget.Stopped : g.Target,
+                ReleasedAt = g.Owner is not null && g.Owner != d.Node ? state.Version + 1 : g.ReleasedAt,
             }),
             FailbackRequested d => UpdateGroup(state, d.Group, g => g with { MoveTo = null }),
             NodeAdminChanged d => UpdateNode(state, d.Node, n => n with { Admin = d.State }),

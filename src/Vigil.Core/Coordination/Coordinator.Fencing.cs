@@ -19,7 +19,9 @@ public sealed partial class Coordinator
             var record = plan.State.Nodes[node.Name];
             var inView = seen.View.Contains(node.Name);
             if (inView && joins && record.Health != NodeHealth.Up && MayRejoin(node.Name, record))
-                plan.Decide(new NodeJoined(node.Name, $"{node.Name} joined the membership"));
+                plan.Decide(new NodeJoined(node.Name, $"{node.Name} joined the membership", seen.Reports[node.Name].Incarnation));
+            else if (inView && joins && record.Health == NodeHealth.Up && seen.Reports.TryGetValue(node.Name, out var restarted) && restarted.Incarnation > record.Incarnation)
+                plan.Decide(new NodeJoined(node.Name, $"{node.Name} joined again (agent restarted: incarnation {restarted.Incarnation})", restarted.Incarnation));
             else if (!inView && record.Health == NodeHealth.Up)
                 plan.Decide(new NodeFailed(node.Name, $"{node.Name} failed: silent on every network for {Text.Duration(deadTime)}"));
             else if (!inView && record.Health == NodeHealth.Unknown && seen.QuorateSince is { } since && plan.Now - since >= deadTime)

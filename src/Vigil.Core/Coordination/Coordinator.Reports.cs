@@ -24,7 +24,8 @@ public sealed partial class Coordinator
 
     /// <summary>
     /// Owners' reports confirm stops and failures. Only a report naming the group's current generation counts,
-    /// so an old report can never free a newer assignment.
+    /// so an old report can never free a newer assignment; a stop confirms a release only from a report built
+    /// after the node applied that release (an earlier "stopped" may have been followed by a restart).
     /// </summary>
     private void RecordGroupReports(PlanBuilder plan)
     {
@@ -42,7 +43,7 @@ public sealed partial class Coordinator
                 seen.Causes[record.Name] = cause;
                 plan.Decide(new GroupFailed(record.Name, record.Owner, cause));
             }
-            else if (status.Phase == GroupPhase.Stopped && record.Target == GroupTarget.Stopped)
+            else if (status.Phase == GroupPhase.Stopped && record.Target == GroupTarget.Stopped && report.StateVersion >= record.ReleasedAt)
             {
                 plan.Decide(new GroupStopped(record.Name, record.Owner, $"{record.Name} stopped on {record.Owner}"));
             }

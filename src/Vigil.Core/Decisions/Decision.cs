@@ -26,8 +26,11 @@ namespace Vigil.Core.Decisions;
 [JsonDerivedType(typeof(ClusterFormed), "cluster_formed")]
 public abstract record Decision(string Reason);
 
-/// <summary>The node is in the membership again (or for the first time).</summary>
-public sealed record NodeJoined(string Node, string Reason) : Decision(Reason);
+/// <summary>
+/// The node is in the membership again (or for the first time), running agent incarnation
+/// <paramref name="Incarnation"/>: only that incarnation may start groups there (a rebooted node must join again).
+/// </summary>
+public sealed record NodeJoined(string Node, string Reason, long Incarnation = 0) : Decision(Reason);
 
 /// <summary>The node left the membership uncleanly; its groups stay owned by it until it is fenced.</summary>
 public sealed record NodeFailed(string Node, string Reason) : Decision(Reason);

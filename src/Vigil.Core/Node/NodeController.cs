@@ -132,6 +132,8 @@ public sealed class NodeController
                 Stop(local, "released by the coordinator", output);
             else if (!mayKeep)
                 Stop(local, "this node lost quorum (no_quorum: stop)", output);
+            else if (!JoinedInThisLife())
+                Stop(local, "the cluster no longer counts this node up", output);
             return;
         }
         if (local is { Phase: GroupPhase.Stopping or GroupPhase.StopFailed })
@@ -143,7 +145,7 @@ public sealed class NodeController
             return;
         }
         var sameGenerationFailed = local is not null && local.Generation == record?.Generation && local.Phase == GroupPhase.Failed;
-        if (owned && quorum == QuorumStatus.Quorate && !sameGenerationFailed)
+        if (owned && quorum == QuorumStatus.Quorate && !sameGenerationFailed && JoinedInThisLife())
         {
             local = new LocalGroup(group.Name, record!.Generation, startOrders[group.Name], group.LocalRestarts);
             groups[group.Name] = local;
@@ -152,6 +154,14 @@ public sealed class NodeController
             output.Add(new NodeNotice($"starting {group.Name} (generation {record.Generation})"));
         }
     }
+
+    /// <summary>
+    /// Whether the committed state counts this node up in this incarnation. A node that was declared failed, or
+    /// rebooted since it joined, starts nothing until it joined again: a stale state (or lease) from before its
+    /// fence must never start what the cluster already moved.
+    /// </summary>
+    private bool JoinedInThisLife() =>
+        State?.Nodes.GetValueOrDefault(NodeName) is { Health: NodeHealth.Up } me && me.Incarnation == Incarnation;
 
     private void Stop(LocalGroup local, string why, List<NodeCommand> output)
     {

@@ -128,6 +128,13 @@ internal sealed class CoordinatorDriver
         SendReport(node);
     });
 
+    /// <summary>A report the node built when it had applied only state <paramref name="stateVersion"/> (arriving late).</summary>
+    public Batch ReportAsOf(string node, long stateVersion, params GroupReport[] groups) => Act(() =>
+    {
+        if (View.Contains(node))
+            Deliver(Elected, new ReportReceived(new NodeReport(node, incarnations[node], ++sequences[node], stateVersion, groups, [.. failingDevices[node]])));
+    });
+
     /// <summary>The node reports the group stopped in its current generation (or <paramref name="generation"/>).</summary>
     public Batch ReportStopped(string node, string group, long? generation = null) =>
         Report(node, new GroupReport(group, generation ?? Group(group).Generation, GroupPhase.Stopped, 0, null));

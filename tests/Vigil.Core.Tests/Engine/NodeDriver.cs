@@ -19,7 +19,7 @@ internal sealed class NodeDriver
         Config = config;
         Node = node;
         Controller = new NodeController(config, node, incarnation: 1);
-        State = ClusterStateReducer.ApplyAll(ClusterState.Initial(config), config.Nodes.Select(n => new NodeJoined(n.Name, "t")));
+        State = ClusterStateReducer.ApplyAll(ClusterState.Initial(config), config.Nodes.Select(n => new NodeJoined(n.Name, "t", Incarnation: 1)));
         Step(new NodeStateCommitted(State));
         View([.. config.Nodes.Select(n => n.Name)]);
     }
