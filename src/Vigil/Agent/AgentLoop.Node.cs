@@ -21,6 +21,12 @@ internal sealed partial class AgentLoop
     /// <summary>Whether any group is active here (the watchdog self-fences a stalled loop only then).</summary>
     public volatile bool HasActiveGroups;
 
+    private long controllerConfigVersion = -1;
+
+    /// <summary>
+    /// A new controller for a new config version (a snapshot of the same version keeps the one we have: it knows
+    /// what runs here). The new controller adopts what runs here through the exclusive check before starting.
+    /// </summary>
     private void RebuildController()
     {
         if (database.Config is not { } config || !config.HasNode(settings.Node.Name))
@@ -28,6 +34,8 @@ internal sealed partial class AgentLoop
             controller = null;
             return;
         }
+        if (controller is not null && controllerConfigVersion == database.ConfigVersion) return;
+        controllerConfigVersion = database.ConfigVersion;
         // A new controller per config version: it re-probes (exclusive) what runs here before starting anything.
         controller = new NodeController(config, settings.Node.Name, identity.Incarnation);
         controllerLife++;
