@@ -1,5 +1,3 @@
-using Vigil.Testing.Cluster;
-
 using System.Diagnostics;
 
 namespace Vigil.Agent.Tests.Cluster;
