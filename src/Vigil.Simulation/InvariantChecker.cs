@@ -11,8 +11,11 @@ namespace Vigil.Simulation;
 /// partition lost quorum starts nothing after DeadTime + 1 heartbeat, and runs no group after DeadTime + the
 /// group's stop timeouts + 2 heartbeats. The true partition is the node's component over links that work both
 /// ways; its quorum counts the nodes fenced in the committed state. The tiebreaker half of a 50/50 split
-/// (FailSafe: it keeps the cluster while it fences the other half) may keep what it runs and restart it in place,
-/// but starts no group that does not already run there until its fences make it quorate. A node that loses quorum
+/// (FailSafe: it keeps the cluster while it fences the other half; split both ways, as a half that still hears the
+/// other over a one-way link counts it in its view) may keep what it runs and restart it in place,
+/// but starts no group anew (a resource's exclusive check, then its start, with nothing of its group running there)
+/// until its fences make it quorate; such a start is judged from its exclusive check, where the controller began
+/// it, so a start begun while the node's view was still quorate may finish. A node that loses quorum
 /// while some link is cut one way only gets one more DeadTime + heartbeat: its view may still hold peers that no
 /// longer hear it, so only its lease stops it — the leader stops renewing within a DeadTime (check-quorum), and
 /// the lease runs out a DeadTime later (<see cref="Core.Quorum.SelfFenceBound"/> counts both).
@@ -27,6 +30,7 @@ internal sealed class InvariantChecker
     private readonly Dictionary<string, string> groupOfResource = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TimeSpan> lostQuorumAt = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TimeSpan> tiebreakerSince = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Node, string Resource), TimeSpan> exclusiveBegan = [];
 
     public InvariantChecker(ClusterConfig config)
     {
@@ -56,22 +60,48 @@ internal sealed class InvariantChecker
             var status = truth.IsUp(node) ? QuorumRule.Evaluate(config, truth.ComponentOf(node), fenced) : QuorumStatus.Quorate;
             if (status == QuorumStatus.NoQuorum) lostQuorumAt.TryAdd(node, truth.HasOneWayCuts ? now + oneWayGrace : now);
             else lostQuorumAt.Remove(node);
-            if (status == QuorumStatus.TiebreakerMayFence) tiebreakerSince.TryAdd(node, now);
+            if (status == QuorumStatus.TiebreakerMayFence && SplitBothWays(truth, truth.ComponentOf(node))) tiebreakerSince.TryAdd(node, now);
             else tiebreakerSince.Remove(node);
         }
     }
 
-    /// <summary>(b) for a start or restart that begins now on the node; null when fine.</summary>
+    /// <summary>
+    /// Whether no live node outside <paramref name="component"/> has a link to or from it that still works. Only
+    /// then does the component's view lose the other half (and its coordinator fence it); a node that still hears
+    /// the other half over a one-way link counts it in its view, and its quorum is Raft's and its leases' business.
+    /// </summary>
+    private static bool SplitBothWays(Topology truth, IReadOnlySet<string> component) =>
+        truth.Nodes.Where(other => truth.IsUp(other) && !component.Contains(other))
+            .All(other => component.All(member => !truth.LinkUp(other, member) && !truth.LinkUp(member, other)));
+
+    /// <summary>
+    /// (b) for an action that begins now on the node; null when fine. A start right after the resource's exclusive
+    /// check starts it anew (judged from the check's beginning); a restart, or a start after a stop, restarts it in place.
+    /// </summary>
     public string? CheckStart(TimeSpan now, string node, RunAction action, SimResources resources)
     {
-        if (!checkQuorum || action.Action is not (ResourceAction.Start or ResourceAction.Restart)) return null;
-        var restartInPlace = config.Group(action.Group).Resources.Any(r => resources.IsRunning(node, r));
-        if (tiebreakerSince.TryGetValue(node, out var tie) && !restartInPlace && now - tie > startDeadline)
-            return $"{node} began {action.Action.ToString().ToLowerInvariant()} of {action.Resource} ({action.Group} not running there) " +
-                   $"on the tiebreaker half {Seconds(now - tie)} before its fences made it quorate (limit {Seconds(startDeadline)})";
+        if (!checkQuorum) return null;
+        var key = (node, action.Resource);
+        if (action.Action == ResourceAction.Exclusive)
+        {
+            exclusiveBegan[key] = now;
+            return null;
+        }
+        var checkedAt = exclusiveBegan.Remove(key, out var exclusive) ? exclusive : (TimeSpan?)null;
+        if (action.Action is not (ResourceAction.Start or ResourceAction.Restart)) return null;
+        var anew = action.Action == ResourceAction.Start && checkedAt is not null && !config.Group(action.Group).Resources.Any(r => resources.IsRunning(node, r));
+        if (anew && tiebreakerSince.TryGetValue(node, out var tie) && checkedAt!.Value - tie > startDeadline)
+            return $"{node} began start of {action.Resource} ({action.Group} not running there; its exclusive check began at {Seconds(checkedAt.Value)}) " +
+                   $"on the tiebreaker half {Seconds(checkedAt.Value - tie)} before its fences made it quorate (limit {Seconds(startDeadline)})";
         if (!lostQuorumAt.TryGetValue(node, out var lost) || now - lost <= startDeadline) return null;
         return $"{node} began {action.Action.ToString().ToLowerInvariant()} of {action.Resource} " +
                $"{Seconds(now - lost)} after losing quorum at {Seconds(lost)} (limit {Seconds(startDeadline)})";
+    }
+
+    /// <summary>The node died: the starts it had begun died with it.</summary>
+    public void NodeDown(string node)
+    {
+        foreach (var key in exclusiveBegan.Keys.Where(k => k.Node == node).ToList()) exclusiveBegan.Remove(key);
     }
 
     /// <summary>(a) then (b) against the resource truth; the first problem, or null.</summary>

@@ -22,7 +22,8 @@ internal sealed class RandomEpisodes(ClusterConfig config, Random random, TimeSp
         switch (random.Next(100))
         {
             case < 18: Crash(at); break;
-            case < 36: Partition(at); break;
+            case < 32: Partition(at); break;
+            case < 36: OneWayCut(at); break;
             case < 48: NetworkWindow(at); break;
             case < 58: Add(at, new SimAction.FailMonitor(Pick(config.Resources).Name, null)); break;
             case < 68: Add(at, new SimAction.FailStart(Pick(config.Resources).Name, Pick(servers), random.Next(100) < 30)); break;
@@ -55,6 +56,24 @@ internal sealed class RandomEpisodes(ClusterConfig config, Random random, TimeSp
         };
         IReadOnlyList<string> left = shuffled.Take(cut).ToList(), right = shuffled.Skip(cut).ToList();
         Window(at, new SimAction.Partition([left, right]), new SimAction.Heal(), 1, 8);
+    }
+
+    /// <summary>
+    /// An asymmetric fault, healed by a heal: one link cut one way, or a node that can no longer send (every
+    /// link from it cut) or no longer hear (every link to it cut) while the other direction still works.
+    /// </summary>
+    private void OneWayCut(TimeSpan at)
+    {
+        var node = Pick(nodes);
+        var others = nodes.Where(n => n != node).ToList();
+        List<SimAction.OneWayCut> cuts = random.Next(3) switch
+        {
+            0 => [new SimAction.OneWayCut(node, Pick(others))],
+            1 => others.Select(other => new SimAction.OneWayCut(node, other)).ToList(),
+            _ => others.Select(other => new SimAction.OneWayCut(other, node)).ToList(),
+        };
+        foreach (var cut in cuts) Add(at, cut);
+        Add(at + Time(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(8)), new SimAction.Heal());
     }
 
     private void NetworkWindow(TimeSpan at)

@@ -22,9 +22,10 @@ public sealed record RandomScheduleOptions
 
 /// <summary>
 /// A random fault timeline drawn from a seed: crashes and restarts, partitions (50/50 splits, single-node
-/// isolation, random splits) and heals, message fault windows, monitor and start failures, fencing failures,
-/// critical device failures, operator moves and standby — then the settle phase: heal, restart every node, clear
-/// every fault, put nodes back online, clear every group's failures (repeated, as commands can be lost).
+/// isolation, random splits), one-way link cuts and heals, message fault windows, monitor and start failures,
+/// fencing failures, critical device failures, operator moves and standby — then the settle phase: heal, restart
+/// every node, clear every fault, put nodes back online, clear every group's failures (repeated, as commands can
+/// be lost).
 /// Liveness is judged from <see cref="LivenessFrom"/> until <see cref="LivenessDeadline"/>.
 /// </summary>
 public sealed record RandomSchedule(int Seed, IReadOnlyList<ScheduledAction> Actions, TimeSpan SettleFrom, TimeSpan LivenessFrom, TimeSpan LivenessDeadline)

@@ -40,6 +40,7 @@ public sealed partial class Simulation
         if (!node.Alive) return;
         node.Die();
         resources.NodeDown(node.Name);
+        checker.NodeDown(node.Name);
         SetTruth(() => topology.SetUp(node.Name, false));
         Log(SimLogKind.Node, node.Name, "down: " + why);
     }

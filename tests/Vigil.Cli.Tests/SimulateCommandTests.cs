@@ -123,7 +123,7 @@ public sealed class SimulateCommandTests
     {
         var result = VigilProcess.Run(["simulate", "--random", "--seeds", "20"], null, timeoutMs: 300_000);
         Assert.True(result.ExitCode == 0, result.StdOut + result.StdErr);
-        Assert.Contains("100 runs on 5 configurations: 100 passed, 0 with a violation", result.StdOut);
+        Assert.Contains("120 runs on 6 configurations: 120 passed, 0 with a violation", result.StdOut);
     }
 
     [Fact]

@@ -28,6 +28,7 @@ public sealed class ScenarioParserTests
               - { at: 5s, fail_monitor: { resource: web-app, node: n2 } }
               - { at: 9s, partition: [[n1, n2], [n3]] }
               - { at: 12s, heal: true }
+              - { at: 13s, cut: { from: n1, to: n3 } }
               - { at: 14s, restart: n1 }
               - { at: 15s, fail_fence: { node: n1 } }
               - { at: 15500ms, fail_fence: { node: n1, on: false } }
@@ -50,24 +51,25 @@ public sealed class ScenarioParserTests
         var s = result.Scenario!;
         Assert.Equal(("everything", "cluster.yaml", 7, TimeSpan.FromSeconds(40)), (s.Description, s.ConfigPath, s.Seed, s.Duration));
         Assert.Equal(new ScenarioOptions(FenceMode.Off, TimeSpan.FromSeconds(2)), s.Options);
-        Assert.Equal(17, s.Timeline.Count);
+        Assert.Equal(18, s.Timeline.Count);
         Assert.Equal(new ScheduledAction(TimeSpan.FromSeconds(2), new SimAction.Kill("n1")), s.Timeline[0]);
         Assert.Equal(new SimAction.FailMonitor("web-app", "n2"), s.Timeline[1].Action);
         var partition = Assert.IsType<SimAction.Partition>(s.Timeline[2].Action);
         Assert.Equal([["n1", "n2"], ["n3"]], partition.Sides.Select(side => side.ToArray()).ToArray());
         Assert.IsType<SimAction.Heal>(s.Timeline[3].Action);
-        Assert.Equal(new SimAction.FailFence("n1", true), s.Timeline[5].Action);
-        Assert.Equal(new SimAction.FailFence("n1", false), s.Timeline[6].Action);
-        Assert.Equal(new SimAction.FailStart("web-app", "n2", true), s.Timeline[7].Action);
-        Assert.Equal(new SimAction.FailCriticalDevice("n1", "uplink", true), s.Timeline[8].Action);
-        Assert.Equal(new SimAction.NetworkFaults(10, 5, 100, true), s.Timeline[9].Action);
-        Assert.IsType<SimAction.ClearFaults>(s.Timeline[10].Action);
-        Assert.Equal(new SimAction.Operator(new MoveGroup("web", "n2")), s.Timeline[11].Action);
-        Assert.Equal(new SimAction.Operator(new SetNodeAdmin("n2", NodeAdminState.Standby)), s.Timeline[12].Action);
-        Assert.Equal(new SimAction.Operator(new SetNodeAdmin("n2", NodeAdminState.Online)), s.Timeline[13].Action);
-        Assert.Equal(new SimAction.Operator(new SetNodeAdmin("n3", NodeAdminState.Maintenance)), s.Timeline[14].Action);
-        Assert.Equal(new SimAction.Operator(new FailbackNow("web")), s.Timeline[15].Action);
-        Assert.Equal(new SimAction.Operator(new ClearFailures("web", "n2")), s.Timeline[16].Action);
+        Assert.Equal(new SimAction.OneWayCut("n1", "n3"), s.Timeline[4].Action);
+        Assert.Equal(new SimAction.FailFence("n1", true), s.Timeline[6].Action);
+        Assert.Equal(new SimAction.FailFence("n1", false), s.Timeline[7].Action);
+        Assert.Equal(new SimAction.FailStart("web-app", "n2", true), s.Timeline[8].Action);
+        Assert.Equal(new SimAction.FailCriticalDevice("n1", "uplink", true), s.Timeline[9].Action);
+        Assert.Equal(new SimAction.NetworkFaults(10, 5, 100, true), s.Timeline[10].Action);
+        Assert.IsType<SimAction.ClearFaults>(s.Timeline[11].Action);
+        Assert.Equal(new SimAction.Operator(new MoveGroup("web", "n2")), s.Timeline[12].Action);
+        Assert.Equal(new SimAction.Operator(new SetNodeAdmin("n2", NodeAdminState.Standby)), s.Timeline[13].Action);
+        Assert.Equal(new SimAction.Operator(new SetNodeAdmin("n2", NodeAdminState.Online)), s.Timeline[14].Action);
+        Assert.Equal(new SimAction.Operator(new SetNodeAdmin("n3", NodeAdminState.Maintenance)), s.Timeline[15].Action);
+        Assert.Equal(new SimAction.Operator(new FailbackNow("web")), s.Timeline[16].Action);
+        Assert.Equal(new SimAction.Operator(new ClearFailures("web", "n2")), s.Timeline[17].Action);
         Assert.Equal([new PlacementExpectation("web", "n2"), new PlacementExpectation("db", null)], s.Expectations.Placement);
         Assert.Equal(["web"], s.Expectations.ActiveAttention!);
         Assert.Equal(["n1 fenced"], s.Expectations.Events);
@@ -154,6 +156,8 @@ public sealed class ScenarioParserTests
     [InlineData("timeline: [{ kill: n1 }]", "missing required key 'at' in timeline[#1]")]
     [InlineData("timeline: [{ at: 1s, heal: false }]", "timeline[#1].heal: false does nothing")]
     [InlineData("timeline: [{ at: 1s, partition: [[n1], [n1, n2]] }]", "node 'n1' is on two sides of timeline[#1].partition")]
+    [InlineData("timeline: [{ at: 1s, cut: { from: n2, to: n2 } }]", "timeline[#1].cut cuts n2 from itself; name two different nodes")]
+    [InlineData("timeline: [{ at: 1s, cut: { from: n2 } }]", "missing required key 'to' in timeline[#1].cut")]
     [InlineData("timeline: [{ at: 1s, network: { drop: 120 } }]", "timeline[#1].network.drop must be between 0 and 100, got 120")]
     [InlineData("options: { fence_mode: cut }", "unknown value 'cut' for options.fence_mode; allowed values: reboot, off")]
     public void Bad_values_are_located(string yaml, string expected)

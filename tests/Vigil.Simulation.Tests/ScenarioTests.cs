@@ -98,4 +98,72 @@ public sealed class ScenarioTests(ITestOutputHelper output)
         Logged(sim, SimLogKind.Decision, "web failed on n1", output);
         SettledOn(sim, "web", "n2", output);
     }
+
+    [Fact]
+    public void Two_nodes_killing_the_non_tiebreaker_lets_the_tiebreaker_fence_it_and_run_its_group()
+    {
+        var sim = new Simulation(TestConfigs.TwoNodes(), PowerOff);
+        sim.RunUntil(S(5));
+        NoViolation(sim, output);
+        SettledOn(sim, "web", "n1", output);
+        SettledOn(sim, "db", "n2", output);
+        sim.Schedule(S(5), new SimAction.Kill("n2"));
+        sim.RunUntil(S(12));
+        NoViolation(sim, output);
+        Logged(sim, SimLogKind.Decision, "n2 fenced", output);
+        Assert.False(sim.IsUp("n2"));
+        Assert.Equal(Core.Consensus.RaftRole.Leader, sim.RoleOf("n1"));
+        SettledOn(sim, "web", "n1", output);
+        SettledOn(sim, "db", "n1", output);
+    }
+
+    [Fact]
+    public void Two_nodes_killing_the_tiebreaker_leaves_the_survivor_without_quorum_so_it_stops_its_group()
+    {
+        var sim = new Simulation(TestConfigs.TwoNodes(), PowerOff);
+        sim.RunUntil(S(5));
+        SettledOn(sim, "db", "n2", output);
+        sim.Schedule(S(5), new SimAction.Kill("n1"));
+        sim.RunUntil(S(15));
+        NoViolation(sim, output);
+        Assert.True(sim.IsUp("n2"), "nobody can fence n2: it stops its group itself");
+        Assert.NotEqual(Core.Consensus.RaftRole.Leader, sim.RoleOf("n2"));
+        Assert.Empty(sim.RunningOn("n2"));
+        Assert.Empty(sim.Placement["web"].RunningOn);
+        Assert.Empty(sim.Placement["db"].RunningOn);
+        Assert.DoesNotContain(sim.EventLog.Entries, e => e.Kind == SimLogKind.Decision && e.At > S(5));
+    }
+
+    [Fact]
+    public void Two_nodes_split_the_tiebreaker_fences_the_other_and_runs_both_groups()
+    {
+        var sim = new Simulation(TestConfigs.TwoNodes(), PowerOff);
+        sim.RunUntil(S(5));
+        SettledOn(sim, "db", "n2", output);
+        sim.Schedule(S(5), new SimAction.Partition([["n1"], ["n2"]]));
+        sim.RunUntil(S(12));
+        NoViolation(sim, output);
+        Logged(sim, SimLogKind.Notice, "stopping db: this node lost quorum", output);
+        Logged(sim, SimLogKind.Decision, "n2 fenced", output);
+        Assert.False(sim.IsUp("n2"));
+        SettledOn(sim, "web", "n1", output);
+        SettledOn(sim, "db", "n1", output);
+    }
+
+    [Fact]
+    public void A_node_that_can_no_longer_send_is_fenced_by_the_others_though_it_still_hears_them()
+    {
+        var sim = new Simulation(TestConfigs.ThreeNodesOrderedFailback(), PowerOff);
+        sim.RunUntil(S(5));
+        SettledOn(sim, "web", "n1", output);
+        sim.Schedule(S(5), new SimAction.OneWayCut("n1", "n2"));
+        sim.Schedule(S(5), new SimAction.OneWayCut("n1", "n3"));
+        sim.RunUntil(S(12));
+        NoViolation(sim, output);
+        Assert.True(sim.Truth.HasOneWayCuts);
+        Logged(sim, SimLogKind.Decision, "n1 fenced", output);
+        Assert.False(sim.IsUp("n1"));
+        SettledOn(sim, "web", "n2", output);
+        SettledOn(sim, "db", "n2", output);
+    }
 }

@@ -80,13 +80,7 @@ public static class TestConfigs
             .Group("web", "web-policy", 1, ("web-ip", "svc"), ("web-app", "svc"))
             .Build();
 
-    /// <summary>
-    /// Every configuration of the CI sweep: <see cref="All"/> and <see cref="TwoNodes"/> (kept out of All so that
-    /// `vigil simulate --random` keeps its five built-ins).
-    /// </summary>
-    public static IReadOnlyList<(string Name, ClusterConfig Config)> RandomRunConfigs() => [.. All(), ("two2", TwoNodes())];
-
-    /// <summary>Every built-in configuration by name.</summary>
+    /// <summary>Every built-in configuration by name: the CI sweep and `vigil simulate --random` run them all.</summary>
     public static IReadOnlyList<(string Name, ClusterConfig Config)> All() =>
     [
         ("ha3", ThreeNodesOrderedFailback()),
@@ -94,6 +88,7 @@ public static class TestConfigs
         ("witness2", TwoServersAndWitness()),
         ("ls5", FiveNodesLoadSharing()),
         ("freeze3", ThreeNodesFreeze()),
+        ("two2", TwoNodes()),
     ];
 
     private static ConfigBuilder Base(string name, params string[] servers) =>

@@ -11,10 +11,11 @@ public sealed class RaftCommitRuleTests
     /// <summary>
     /// Builds Figure 8's situation (c) with five nodes, step by step. Index 1 is the first leader's committed
     /// no-op, X is entry 2.
-    /// (a) s1 leads term t1 and gets X (2, t1) to s2 only.
+    /// (a) s1 leads term t1 and appends X (2, t1), which reaches nobody yet.
     /// (b) s5 is elected in t2 by s3, s4, s5; its no-op (2, t2) reaches nobody.
     /// (c) s1 is elected in t3 by s2, s3 and itself, appends its no-op (3, t3) and, one entry per append, gets X
-    ///     to s3 — X is now on s1, s2, s3, a majority — while its no-op is held back in flight.
+    ///     to s2 and s3, which acknowledge it — s1 knows X is on s1, s2, s3, a majority — while its no-op is
+    ///     held back in flight.
     /// </summary>
     private sealed class Figure8
     {
@@ -28,11 +29,10 @@ public sealed class RaftCommitRuleTests
             T1 = Net[S1].Term;
 
             // (a)
-            Net.Partition([S1, S2], [S3], [S4], [S5]);
+            Net.Partition([S1], [S2], [S3], [S4], [S5]);
             Assert.Equal(2, Net.Propose(S1, "X"));
             Net.DeliverAll();
-            Assert.Equal(T1, Net[S2].Log.TermAt(2));
-            Assert.Equal(1, Net[S1].CommitIndex);
+            Assert.Equal(1, Net[S2].LastIndex);
 
             // (b)
             Net.Partition([S1, S2], [S3, S4, S5]);
@@ -50,10 +50,9 @@ public sealed class RaftCommitRuleTests
             Net.Partition([S1, S2, S3], [S4], [S5]);
             Net.Campaign(S1, m => !HoldsTheNoOp(m));
             T3 = Net[S1].Term;
-            // Its first appends carried the no-op and are held; the next heartbeat finds where s3 stands.
+            // Its first appends carried the no-op and are held; the next heartbeat finds where s2 and s3 stand.
             Net.Tick(S1);
             Net.DeliverAll(m => !HoldsTheNoOp(m));
-            Assert.Equal(T1, Net[S3].Log.TermAt(2));
         }
 
         public RaftTestNetwork Net { get; }
