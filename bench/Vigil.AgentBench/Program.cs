@@ -54,7 +54,7 @@ try
     for (var trial = 0; trial < trials; trial++)
     {
         leader = cluster.AgreedLeader(timeout);
-        var term = cluster.Status(leader)!.Value.GetProperty("term").GetInt64();
+        var term = cluster.MustStatus(leader).GetProperty("term").GetInt64();
         Thread.Sleep(300 + Random.Shared.Next(200)); // a random phase of the heartbeat cycle
         var killedAt = DateTimeOffset.UtcNow;
         cluster.Kill(leader);

@@ -136,6 +136,14 @@ internal sealed class AgentCluster : IDisposable
         }
     }
 
+    /// <summary>The node's status, retried for a while (the API may be busy); throws with every log when it never answers.</summary>
+    public JsonElement MustStatus(string node)
+    {
+        JsonElement? status = null;
+        WaitUntil(() => (status = Status(node)) is not null, TimeSpan.FromSeconds(15), $"{node}'s API to answer");
+        return status!.Value;
+    }
+
     public string? Leader(string node) =>
         Status(node) is { } s && s.GetProperty("leader").ValueKind == JsonValueKind.String ? s.GetProperty("leader").GetString() : null;
 

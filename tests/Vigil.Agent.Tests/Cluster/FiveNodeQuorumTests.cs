@@ -21,7 +21,7 @@ public class FiveNodeQuorumTests
         cluster.WaitUntil(() => cluster.Status("n1") is { } s && s.GetProperty("nodes")[3].GetProperty("state").GetString() == "fenced"
             && s.GetProperty("nodes")[4].GetProperty("state").GetString() == "fenced", Long, "n4 and n5 fenced");
         Assert.True(cluster.Runs("n1"), "three of five are a quorum: the group keeps running");
-        Assert.True(cluster.Status("n1")!.Value.GetProperty("quorum").GetBoolean());
+        Assert.True(cluster.MustStatus("n1").GetProperty("quorum").GetBoolean());
 
         cluster.Kill("n3");
         // n1 and n2 are 2 of 5 voters: no Raft quorum, no lease: n1 stops the group on its own.

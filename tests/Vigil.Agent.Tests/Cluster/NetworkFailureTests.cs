@@ -31,7 +31,7 @@ public class NetworkFailureTests
         Thread.Sleep(2000); // many dead times
         foreach (var node in cluster.Names)
         {
-            var status = cluster.Status(node)!.Value;
+            var status = cluster.MustStatus(node);
             Assert.All(status.GetProperty("nodes").EnumerateArray(), n => Assert.Equal("online", n.GetProperty("state").GetString()));
         }
         Assert.Contains("network ring1 to n1 is down (the node stays up while another network answers)", cluster.Log("n3"));

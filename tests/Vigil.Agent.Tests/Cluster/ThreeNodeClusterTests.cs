@@ -20,7 +20,7 @@ public class ThreeNodeClusterTests
         Assert.False(cluster.Runs("n2") || cluster.Runs("n3"), "the group runs on one node only");
         foreach (var node in cluster.Names)
         {
-            var status = cluster.Status(node)!.Value;
+            var status = cluster.MustStatus(node);
             Assert.True(status.GetProperty("quorum").GetBoolean());
             Assert.Equal(1, status.GetProperty("config_version").GetInt64());
             foreach (var n in status.GetProperty("nodes").EnumerateArray())
