@@ -138,7 +138,7 @@ public sealed partial class RaftNode
     private void ResetElectionTimer()
     {
         electionElapsed = 0;
-        randomizedElectionTimeout = random.Next(options.ElectionTicks, 2 * options.ElectionTicks);
+        randomizedElectionTimeout = random.Next(options.ElectionTicks, options.ElectionTicks + Math.Max(1, options.ElectionSpreadTicks ?? options.ElectionTicks));
     }
 
     private static void Validate(RaftOptions options)

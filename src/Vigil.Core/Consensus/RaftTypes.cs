@@ -62,12 +62,14 @@ public sealed record RaftRestore(HardState HardState, Snapshot? Snapshot, IReadO
 }
 
 /// <summary>Timing and limits, in ticks (the host calls Tick at a fixed interval).</summary>
-/// <param name="ElectionTicks">A follower that hears no leader for a random time in [E, 2E) ticks starts a pre-vote. A leader
+/// <param name="ElectionTicks">A follower that hears no leader for a random time in [E, E + spread) ticks starts a pre-vote. A leader
 /// that heard from no quorum within E ticks steps down (check-quorum).</param>
 /// <param name="HeartbeatTicks">The leader sends an append (maybe empty) to every follower every this many ticks.</param>
 /// <param name="MaxEntriesPerAppend">Bounds one append message.</param>
 /// <param name="MaxBytesPerAppend">Bounds one append message's payload bytes (at least one entry is always sent).</param>
 /// <param name="MaxUncommittedEntries">Proposals beyond this many uncommitted entries are refused (back-pressure).</param>
+/// <param name="ElectionSpreadTicks">The random part of the election timeout: [E, E + spread) ticks. Default E (Raft's [E, 2E));
+/// a smaller spread elects faster, a larger one splits votes less often.</param>
 /// <param name="UnsafeGrantVotesWithoutLogCheck">TEST ONLY: a deliberately broken Raft that grants votes without the
 /// up-to-date log check. The simulator must catch it losing committed entries.</param>
 public sealed record RaftOptions(
@@ -76,4 +78,5 @@ public sealed record RaftOptions(
     int MaxEntriesPerAppend = 64,
     int MaxBytesPerAppend = 32 * 1024,
     int MaxUncommittedEntries = 1024,
-    bool UnsafeGrantVotesWithoutLogCheck = false);
+    bool UnsafeGrantVotesWithoutLogCheck = false,
+    int? ElectionSpreadTicks = null);

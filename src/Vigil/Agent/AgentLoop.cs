@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Vigil.Cli.Agent.Storage;
 using Vigil.Core.Consensus;
 using Vigil.Core.Database;
@@ -16,7 +15,7 @@ namespace Vigil.Cli.Agent;
 /// </summary>
 internal sealed partial class AgentLoop
 {
-    public const int TicksPerHeartbeat = 5;
+    public const int TicksPerHeartbeat = 2;
     public const int MaxQueuedEvents = 10_000;
 
     private readonly AgentSettings settings;
@@ -27,7 +26,7 @@ internal sealed partial class AgentLoop
     private readonly NodeIdentity identity;
     private readonly HeartbeatMonitor monitor;
     private readonly Lock monitorGate;
-    private readonly BlockingCollection<AgentEvent> queue = new(new ConcurrentQueue<AgentEvent>(), MaxQueuedEvents);
+    private readonly EventQueue queue = new(MaxQueuedEvents);
     private readonly TimeSpan tickInterval;
     private readonly RaftNode raft;
     private ClusterDatabase database;
@@ -51,7 +50,10 @@ internal sealed partial class AgentLoop
         tickInterval = timing.HeartbeatInterval / TicksPerHeartbeat;
         var restored = storage.Restored;
         database = restored.Snapshot is { } snapshot ? ClusterDatabase.FromSnapshot(snapshot) : ClusterDatabase.Empty();
-        var options = new RaftOptions(ElectionTicks: timing.DeadAfter * TicksPerHeartbeat, HeartbeatTicks: TicksPerHeartbeat);
+        // Elections after [1, 1.5) dead times of silence from the leader: as calm as the failure detector, and a
+        // median failover near one dead time (pre-vote and leader stickiness keep a lone impatient node harmless).
+        var electionTicks = timing.DeadAfter * TicksPerHeartbeat;
+        var options = new RaftOptions(ElectionTicks: electionTicks, HeartbeatTicks: TicksPerHeartbeat, ElectionSpreadTicks: Math.Max(1, electionTicks / 2));
         raft = new RaftNode(settings.Node.Name, MembershipOf(settings.Config), restored, options, Seed());
         startedAt = clock.Now;
         if (database.Config is not null)
@@ -82,13 +84,13 @@ internal sealed partial class AgentLoop
         while (true)
         {
             var wait = nextTick - clock.Uptime;
-            if (queue.TryTake(out var item, wait > TimeSpan.Zero ? wait : TimeSpan.Zero))
+            if (queue.TryTake(out var item, wait > TimeSpan.Zero ? wait : TimeSpan.Zero) && item is not null)
             {
                 if (item is StopRequested) return Shutdown();
                 Handle(item);
                 // Drain what is queued before the tick: after a pause, peers' messages count before our timers.
                 var drained = 0;
-                while (drained++ < 1000 && queue.TryTake(out var more))
+                while (drained++ < 1000 && queue.TryTake(out var more, TimeSpan.Zero) && more is not null)
                 {
                     if (more is StopRequested) return Shutdown();
                     Handle(more);

@@ -15,7 +15,7 @@ internal sealed class LoopWatchdog : IDisposable
     public LoopWatchdog(AgentLoop loop, ClusterConfig config, AgentLog log)
     {
         var limit = (long)(2 * config.Cluster.Timing.DeadTime).TotalMilliseconds;
-        var period = config.Cluster.Timing.HeartbeatInterval;
+        var period = config.Cluster.Timing.DeadTime / 2; // checks twice per dead time: the limit is two dead times
         timer = new Timer(_ =>
         {
             if (!loop.HasActiveGroups || loop.StalledForMs <= limit) return;

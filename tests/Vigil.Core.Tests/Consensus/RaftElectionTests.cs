@@ -60,7 +60,7 @@ public sealed class RaftElectionTests
             {
                 node.Tick();
                 ticks++;
-            } while (node.TakeReady().Messages.IsEmpty);
+            } while (node.TakeReady().Messages.IsEmpty && ticks < 100);
             timeouts.Add(ticks);
         }
 

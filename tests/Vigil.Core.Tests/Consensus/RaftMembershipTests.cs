@@ -101,15 +101,7 @@ public sealed class RaftMembershipTests
     public void A_leader_does_not_change_the_membership_before_its_no_op_commits()
     {
         var node = NewNode("n1");
-        while (node.Role != RaftRole.Leader)
-        {
-            node.Tick();
-            foreach (var m in node.TakeReady().Messages)
-            {
-                if (m is PreVoteRequest p) node.Step(new PreVoteResponse(p.To, "n1", p.Term, true));
-                if (m is VoteRequest v) node.Step(new VoteResponse(v.To, "n1", v.Term, true));
-            }
-        }
+        ElectWithGrantedVotes(node);
         var four = Voters("n1", "n2", "n3", "n4");
 
         Assert.False(node.LeaderReady);

@@ -60,7 +60,7 @@ public sealed class RaftPreVoteTests
     public void A_pre_candidate_keeps_its_term_until_a_quorum_grants_then_campaigns_in_the_next_term()
     {
         var node = NewNode("n1", restore: new RaftRestore(new HardState(4, null, 0), null, []));
-        while (node.Role != RaftRole.PreCandidate) node.Tick();
+        TickUntil(node, () => node.Role == RaftRole.PreCandidate);
         var requests = Sent<PreVoteRequest>(node);
         Assert.Equal(["n2", "n3"], requests.Select(r => r.To));
         Assert.All(requests, r => Assert.Equal(5, r.Term));
@@ -79,7 +79,7 @@ public sealed class RaftPreVoteTests
     public void A_refused_pre_vote_from_a_later_term_brings_the_pre_candidate_to_that_term()
     {
         var node = NewNode("n1", restore: new RaftRestore(new HardState(4, null, 0), null, []));
-        while (node.Role != RaftRole.PreCandidate) node.Tick();
+        TickUntil(node, () => node.Role == RaftRole.PreCandidate);
         node.TakeReady();
 
         node.Step(new PreVoteResponse("n2", "n1", 9, false));

@@ -80,16 +80,7 @@ public sealed class RaftReplicationTests
     public void An_append_carries_at_most_MaxBytesPerAppend_but_always_one_entry()
     {
         var leader = NewNode("n1", RaftMembership.Of(["n1", "n2"]), options: new RaftOptions(MaxBytesPerAppend: 10));
-        while (leader.Role != RaftRole.Leader)
-        {
-            leader.Tick();
-            foreach (var m in leader.TakeReady().Messages)
-            {
-                if (m is PreVoteRequest p) leader.Step(new PreVoteResponse("n2", "n1", p.Term, true));
-                if (m is VoteRequest v) leader.Step(new VoteResponse("n2", "n1", v.Term, true));
-            }
-        }
-        leader.TakeReady();
+        ElectWithGrantedVotes(leader);
         leader.Step(new AppendResponse("n2", "n1", leader.Term, true, 1, 1));
         leader.TakeReady();
 

@@ -72,7 +72,7 @@ public sealed class RaftSnapshotTests
     public void Compact_refuses_an_index_not_yet_handed_over_as_committed()
     {
         var node = NewNode("n1", RaftMembership.Of(["n1"]));
-        while (!node.LeaderReady) node.Tick();
+        TickUntil(node, () => node.LeaderReady);
         node.Propose([1]);
 
         Assert.Throws<ArgumentOutOfRangeException>(() => node.Compact(2, []));

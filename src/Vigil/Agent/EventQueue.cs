@@ -1,0 +1,35 @@
+namespace Vigil.Cli.Agent;
+
+/// <summary>
+/// The loop's bounded inbox: any thread posts, the loop takes with a timeout. A plain monitor wait — unlike
+/// BlockingCollection/SemaphoreSlim it does not spin before sleeping, which at 100 timed waits a second would
+/// cost an idle agent several percent of a core.
+/// </summary>
+internal sealed class EventQueue(int capacity)
+{
+    private readonly Queue<AgentEvent> items = new();
+    private readonly object gate = new();
+
+    /// <summary>False when the queue is full (the caller counts the drop).</summary>
+    public bool TryAdd(AgentEvent item)
+    {
+        lock (gate)
+        {
+            if (items.Count >= capacity) return false;
+            items.Enqueue(item);
+            if (items.Count == 1) Monitor.Pulse(gate);
+            return true;
+        }
+    }
+
+    /// <summary>The next event, waiting at most <paramref name="timeout"/> for one.</summary>
+    public bool TryTake(out AgentEvent? item, TimeSpan timeout)
+    {
+        lock (gate)
+        {
+            // Monitor.Wait counts whole milliseconds: round up, or a sub-millisecond wait would return at once and spin.
+            if (items.Count == 0 && timeout > TimeSpan.Zero) Monitor.Wait(gate, (int)Math.Ceiling(timeout.TotalMilliseconds));
+            return items.TryDequeue(out item);
+        }
+    }
+}
