@@ -42,7 +42,7 @@ internal sealed class InvariantChecker
         var catalog = new ResourceTypeCatalog(config.ResourceTypes);
         foreach (var group in config.ResourceGroups)
         {
-            var stops = group.Resources.Aggregate(TimeSpan.Zero, (sum, r) => sum + catalog.Resolve(config.Resource(r).Type).Timeouts.Stop);
+            var stops = Core.Quorum.SelfFenceBound.StopTime(config, catalog, group);
             runDeadlineOf[group.Name] = timing.DeadTime + stops + 2 * timing.HeartbeatInterval;
             foreach (var resource in group.Resources) groupOfResource[resource] = group.Name;
         }

@@ -92,7 +92,7 @@ public sealed partial class Simulation
                 Log(SimLogKind.Raft, node.Name, outcome.Detail);
                 break;
             case ApplyKind.StateChanged when first:
-                LogDecisions(entry);
+                LogDecisions(outcome.Batch!);
                 break;
         }
         if (first && outcome.Kind is ApplyKind.StateChanged or ApplyKind.ConfigChanged) truthChanged = true; // the fenced set may have changed
@@ -102,9 +102,8 @@ public sealed partial class Simulation
     }
 
     /// <summary>The decisions of a batch, logged once: when the first node applies it (under its coordinator's name).</summary>
-    private void LogDecisions(LogEntry entry)
+    private void LogDecisions(DecisionsCommitted batch)
     {
-        if (DatabaseCodec.Decode(entry.Data) is not DecisionsCommitted batch) return;
         foreach (var decision in batch.Decisions) Log(SimLogKind.Decision, batch.Coordinator, DecisionText.Describe(decision));
     }
 

@@ -10,6 +10,7 @@ public sealed partial class Coordinator
     private readonly string nodeName;
     private readonly CoordinatorOptions options;
     private readonly Observations seen = new();
+    private readonly TimeSpan selfFenceBound;
 
     public Coordinator(ClusterConfig config, string nodeName, CoordinatorOptions? options = null)
     {
@@ -17,6 +18,7 @@ public sealed partial class Coordinator
         this.config = config;
         this.nodeName = nodeName;
         this.options = options ?? CoordinatorOptions.Default;
+        selfFenceBound = SelfFenceBound.Of(config);
     }
 
     /// <summary>The node this coordinator runs on.</summary>

@@ -117,7 +117,7 @@ public sealed partial class Coordinator
     /// </summary>
     private void SelfFenceTakeover(PlanBuilder plan, string node)
     {
-        var bound = SelfFenceBound.Of(config);
+        var bound = selfFenceBound;
         var since = seen.FailedSince.TryGetValue(node, out var at) ? at : seen.FailedSince[node] = plan.Now;
         var owned = OwnedGroups(plan.State, node);
         if (plan.Now - since >= bound)

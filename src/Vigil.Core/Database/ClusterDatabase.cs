@@ -95,7 +95,7 @@ public sealed class ClusterDatabase
         try
         {
             State = ClusterStateReducer.ApplyAll(State, d.Decisions);
-            return new ApplyOutcome(ApplyKind.StateChanged, $"{d.Decisions.Length} decisions from {d.Coordinator}");
+            return new ApplyOutcome(ApplyKind.StateChanged, $"{d.Decisions.Length} decisions from {d.Coordinator}", d);
         }
         catch (Exception ex) when (ex is InvariantViolationException or KeyNotFoundException)
         {
@@ -107,8 +107,8 @@ public sealed class ClusterDatabase
 
 public enum ApplyKind { Noop, ConfigChanged, StateChanged, Skipped }
 
-/// <summary>What applying one entry did; <see cref="Detail"/> is a log line.</summary>
-public sealed record ApplyOutcome(ApplyKind Kind, string Detail)
+/// <summary>What applying one entry did; <see cref="Detail"/> is a log line; <see cref="Batch"/> the decisions applied, if any.</summary>
+public sealed record ApplyOutcome(ApplyKind Kind, string Detail, DecisionsCommitted? Batch = null)
 {
     public static readonly ApplyOutcome Noop = new(ApplyKind.Noop, "");
 }

@@ -21,10 +21,11 @@ public static class SelfFenceBound
     {
         var timing = config.Cluster.Timing;
         var catalog = new ResourceTypeCatalog(config.ResourceTypes);
-        var longestStop = config.ResourceGroups
-            .Select(g => g.Resources.Aggregate(TimeSpan.Zero, (sum, r) => sum + catalog.Resolve(config.Resource(r).Type).Timeouts.Stop))
-            .DefaultIfEmpty(TimeSpan.Zero)
-            .Max();
+        var longestStop = config.ResourceGroups.Select(g => StopTime(config, catalog, g)).DefaultIfEmpty(TimeSpan.Zero).Max();
         return 2 * timing.DeadTime + 3 * timing.HeartbeatInterval + longestStop;
     }
+
+    /// <summary>The longest a group's stop can take: its resources stop one after another, each within its stop timeout.</summary>
+    public static TimeSpan StopTime(ClusterConfig config, ResourceTypeCatalog catalog, ResourceGroupConfig group) =>
+        group.Resources.Aggregate(TimeSpan.Zero, (sum, r) => sum + catalog.Resolve(config.Resource(r).Type).Timeouts.Stop);
 }

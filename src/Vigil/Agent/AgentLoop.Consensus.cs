@@ -54,7 +54,7 @@ internal sealed partial class AgentLoop
                 log.Write("database", outcome.Detail);
                 break;
             case ApplyKind.StateChanged:
-                LogDecisions(entry);
+                LogDecisions(outcome.Batch!);
                 break;
         }
         ClientEntryApplied(entry.Index, outcome);
@@ -62,9 +62,8 @@ internal sealed partial class AgentLoop
         if (outcome.Kind is ApplyKind.ConfigChanged or ApplyKind.StateChanged) DatabaseChanged(outcome.Kind == ApplyKind.ConfigChanged);
     }
 
-    private void LogDecisions(LogEntry entry)
+    private void LogDecisions(DecisionsCommitted batch)
     {
-        if (DatabaseCodec.Decode(entry.Data) is not DecisionsCommitted batch) return;
         foreach (var decision in batch.Decisions) log.Write("decision", decision.Reason);
         RememberEvents(batch.Decisions);
     }

@@ -34,8 +34,7 @@ internal sealed partial class AgentLoop
     {
         EnsureCoordinator();
         if (coordinator is null) return;
-        MembershipView view;
-        lock (monitorGate) view = monitor.View;
+        var view = CurrentView();
         if (coordinatorView is null || coordinatorView.ViewId != view.ViewId)
         {
             coordinatorView = view;
@@ -53,10 +52,8 @@ internal sealed partial class AgentLoop
         coordinatorLife++;
         fences = new FenceRunner(settings, () => database.Config!);
         log.Write("coordinator", $"coordinating in term {raft.Term} (config version {database.ConfigVersion}, state {state.Version})");
-        MembershipView view;
-        lock (monitorGate) view = monitor.View;
-        coordinatorView = view;
-        StepCoordinator(new MembershipChanged(view));
+        coordinatorView = CurrentView();
+        StepCoordinator(new MembershipChanged(coordinatorView));
         StepCoordinator(new StateCommitted(state));
         foreach (var report in reports.Values.OrderBy(r => r.Node, StringComparer.Ordinal).ToList())
             StepCoordinator(new ReportReceived(report));
@@ -166,8 +163,7 @@ internal sealed partial class AgentLoop
     private void RenewLeases()
     {
         if (!raft.LeaderReady || !raft.HasQuorumContact || database.State is not { } state) return;
-        MembershipView view;
-        lock (monitorGate) view = monitor.View;
+        var view = CurrentView();
         var phases = GroupPhases();
         leaderPhases = phases;
         var lease = new LeaseMessage(raft.Term, raft.CommitIndex, state.Version, database.ConfigVersion,

@@ -47,8 +47,7 @@ internal sealed partial class AgentLoop
     private void NodeHeartbeat()
     {
         if (controller is null) return;
-        MembershipView view;
-        lock (monitorGate) view = monitor.View;
+        var view = CurrentView();
         if (controllerView is null || view.ViewId != controllerView.ViewId)
         {
             controllerView = view;

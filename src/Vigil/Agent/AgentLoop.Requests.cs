@@ -84,10 +84,15 @@ internal sealed partial class AgentLoop
     {
         if (!byIndex.Remove(index, out var waiter)) return;
         var ok = outcome.Kind == ApplyKind.ConfigChanged;
-        var response = new ClientResponse(waiter.ForwardedId, ok, ok ? $"config version {database.ConfigVersion} committed" : outcome.Detail, database.ConfigVersion,
-            (clock.Now - waiter.Proposed).TotalMilliseconds);
-        if (waiter.Local is { } local) local.TrySetResult(response);
-        else if (waiter.ForwardTo is { } to) SendTo(to, MessageKind.ClientResponse, AgentMessages.Encode(response));
+        Reply(waiter.Local, waiter.ForwardTo, new ClientResponse(waiter.ForwardedId, ok, ok ? $"config version {database.ConfigVersion} committed" : outcome.Detail,
+            database.ConfigVersion, (clock.Now - waiter.Proposed).TotalMilliseconds));
+    }
+
+    /// <summary>Answers a request proposed here: to the local API caller, or to the follower that forwarded it.</summary>
+    private void Reply(TaskCompletionSource<object>? local, string? forwardTo, ClientResponse response)
+    {
+        if (local is not null) local.TrySetResult(response);
+        else if (forwardTo is not null) SendTo(forwardTo, MessageKind.ClientResponse, AgentMessages.Encode(response));
     }
 
     /// <summary>Answers requests whose entry was lost (leadership changed) or whose leader never answered.</summary>
@@ -102,9 +107,7 @@ internal sealed partial class AgentLoop
         foreach (var (index, waiter) in byIndex.ToList())
         {
             byIndex.Remove(index);
-            var response = new ClientResponse(waiter.ForwardedId, false, "leadership changed before the entry committed; retry", database.ConfigVersion);
-            if (waiter.Local is { } local) local.TrySetResult(response);
-            else if (waiter.ForwardTo is { } to) SendTo(to, MessageKind.ClientResponse, AgentMessages.Encode(response));
+            Reply(waiter.Local, waiter.ForwardTo, new ClientResponse(waiter.ForwardedId, false, "leadership changed before the entry committed; retry", database.ConfigVersion));
         }
     }
 

@@ -12,7 +12,6 @@ internal sealed partial class AgentLoop
     {
         var config = database.Config ?? settings.Config;
         var state = database.State;
-        var electionTicks = config.Cluster.Timing.DeadAfter * TicksPerHeartbeat;
         var quorum = raft.Leader is not null &&
             (raft.Role == RaftRole.Leader ? raft.HasQuorumContact : raft.TicksSinceLeaderContact <= electionTicks);
         List<NodeStatus> nodes;

@@ -30,6 +30,7 @@ internal sealed partial class AgentLoop
     private readonly TimeSpan tickInterval;
     private readonly RaftNode raft;
     private ClusterDatabase database;
+    private readonly int electionTicks;
     private long droppedEvents;
     private long ticks;
     private double electionCredit;
@@ -52,7 +53,7 @@ internal sealed partial class AgentLoop
         database = restored.Snapshot is { } snapshot ? ClusterDatabase.FromSnapshot(snapshot) : ClusterDatabase.Empty();
         // Elections after [1, 1.5) dead times of silence from the leader: as calm as the failure detector, and a
         // median failover near one dead time (pre-vote and leader stickiness keep a lone impatient node harmless).
-        var electionTicks = timing.DeadAfter * TicksPerHeartbeat;
+        electionTicks = timing.DeadAfter * TicksPerHeartbeat;
         var options = new RaftOptions(ElectionTicks: electionTicks, HeartbeatTicks: TicksPerHeartbeat, ElectionSpreadTicks: Math.Max(1, electionTicks / 2));
         raft = new RaftNode(settings.Node.Name, MembershipOf(settings.Config), restored, options, Seed());
         startedAt = clock.Now;
@@ -174,6 +175,12 @@ internal sealed partial class AgentLoop
                 LocalHealthChanged h => $"local health {h.Old} -> {h.New} (timer {Core.Text.Duration(h.Lateness)} late): deadlines scaled x{1 + h.New}",
                 _ => e.ToString(),
             });
+    }
+
+    /// <summary>The failure detector's current membership view (the detector is shared with the heartbeat threads).</summary>
+    private Core.Cluster.MembershipView CurrentView()
+    {
+        lock (monitorGate) return monitor.View;
     }
 
     private int Shutdown()
