@@ -19,7 +19,12 @@ internal sealed class AgentCluster : IDisposable
     private readonly Dictionary<string, StringBuilder> logs = new(StringComparer.Ordinal);
     private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(5) };
 
-    public AgentCluster(int nodes, string heartbeat = "100ms", int deadAfter = 5, string extraNodes = "", string? group = null)
+    /// <param name="workload">YAML replacing the default resource_types, resources, failover_policies and
+    /// resource_groups (the marker resource `web` in `webgroup`); it may use "{domain}" for the node list.</param>
+    /// <param name="fenceDevice">YAML flow map replacing the fence device every node uses; it must be named "fencer".</param>
+    /// <param name="extraConfig">YAML appended at the end (top-level keys).</param>
+    public AgentCluster(int nodes, string heartbeat = "100ms", int deadAfter = 5, string extraNodes = "", string? group = null,
+        string? workload = null, string? fenceDevice = null, string extraConfig = "")
     {
         Dir = Directory.CreateTempSubdirectory("vigil-cluster-").FullName;
         Names = Enumerable.Range(1, nodes).Select(i => $"n{i}").ToList();
@@ -30,7 +35,7 @@ internal sealed class AgentCluster : IDisposable
         File.Copy(Path.Combine(examples, "fence-kill-agent"), Path.Combine(Dir, "fence-kill-agent"));
         File.WriteAllText(Path.Combine(Dir, "cluster.key"), Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
         var nodeLines = Names.Select((n, i) =>
-            $"  - {{ name: {n}, addresses: {{ ring0: 127.0.0.1:{ports[3 * i]}, ring1: 127.0.0.1:{ports[3 * i + 1]} }}, api: 127.0.0.1:{ports[3 * i + 2]}, fence: {{ device: kill-agent, port: {n} }} }}");
+            $"  - {{ name: {n}, addresses: {{ ring0: 127.0.0.1:{ports[3 * i]}, ring1: 127.0.0.1:{ports[3 * i + 1]} }}, api: 127.0.0.1:{ports[3 * i + 2]}, fence: {{ device: fencer, port: {n} }} }}");
         Api = Names.Select((n, i) => (n, ports[3 * i + 2])).ToDictionary(p => p.n, p => p.Item2, StringComparer.Ordinal);
         Yaml = $$"""
             cluster:
@@ -43,20 +48,26 @@ internal sealed class AgentCluster : IDisposable
             {{string.Join("\n", nodeLines)}}
             {{extraNodes}}
             fence_devices:
-              - { name: kill-agent, agent: script, params: { command: fence-kill-agent, timeout: 10s } }
-            resource_types:
-              - name: marker
-                actions: { exclusive: actions/marker, start: actions/marker, stop: actions/marker, monitor: actions/marker }
-                timeouts: { start: 5s, stop: 5s, monitor: 5s, exclusive: 5s }
-                monitor_interval: 1s
-            resources: [ { name: web, type: marker } ]
-            failover_policies:
-              - { name: web-policy, domain: [{{group ?? string.Join(", ", Names)}}], script: ordered, failback: auto }
-            resource_groups:
-              - { name: webgroup, resources: [web], policy: web-policy }
+              - {{fenceDevice ?? "{ name: fencer, agent: script, params: { command: fence-kill-agent, timeout: 10s } }"}}
+            {{(workload ?? DefaultWorkload).Replace("{domain}", group ?? string.Join(", ", Names))}}
+            {{extraConfig}}
             """;
         File.WriteAllText(ConfigPath, Yaml);
     }
+
+    /// <summary>The marker test resource `web` in `webgroup`, failback auto, over "{domain}".</summary>
+    public const string DefaultWorkload = """
+        resource_types:
+          - name: marker
+            actions: { exclusive: actions/marker, start: actions/marker, stop: actions/marker, monitor: actions/marker }
+            timeouts: { start: 5s, stop: 5s, monitor: 5s, exclusive: 5s }
+            monitor_interval: 1s
+        resources: [ { name: web, type: marker } ]
+        failover_policies:
+          - { name: web-policy, domain: [{domain}], script: ordered, failback: auto }
+        resource_groups:
+          - { name: webgroup, resources: [web], policy: web-policy }
+        """;
 
     public string Dir { get; }
 

@@ -4,72 +4,64 @@ using Vigil.Core.Node;
 namespace Vigil.Cli.Agent.Execution;
 
 /// <summary>
-/// Runs the resource actions the node controller asks for, as FailSafe action scripts: the executable the
-/// resource type names for the action, with the action as its argument and the resource's facts in the
-/// environment (VIGIL_ACTION, VIGIL_RESOURCE, VIGIL_RESOURCE_TYPE, VIGIL_GROUP, VIGIL_NODE, VIGIL_RUN_DIR,
-/// VIGIL_PARAM_&lt;NAME&gt; for each param), with the action's timeout. Exit codes (OCF's): 0 success — for monitor
-/// and exclusive "running here"; 7 "not running"; anything else, a timeout or a program that cannot start is a
-/// failure. At most <see cref="MaxConcurrent"/> actions run at once. Built-in and agent-backed types (process,
-/// ip_address, ocf:, systemd:) come with the resources issue: they fail here with that reason.
+/// Runs the resource actions the node controller asks for, through the backend of the resource's type: a
+/// declared resource type (FailSafe action scripts), "ocf:PROVIDER:AGENT", "systemd:UNIT", the built-in
+/// "process", or "ip_address" (comes with the interface failover issue; fails here with that reason). At most
+/// <see cref="MaxConcurrent"/> actions run at once; each action's output goes to the agent's log, prefixed with
+/// the resource's name.
 /// </summary>
 internal sealed class ActionRunner(AgentSettings settings, Func<ClusterConfig> config, Action<string> log)
 {
     public const int MaxConcurrent = 8;
 
-    /// <summary>OCF_NOT_RUNNING.</summary>
-    private const int NotRunning = 7;
+    /// <summary>Output lines per action written to the log.</summary>
+    public const int MaxLoggedLines = 20;
 
     private readonly SemaphoreSlim slots = new(MaxConcurrent);
+    private readonly OcfBackend ocf = new();
+    private readonly SystemdBackend systemd = new();
+    private readonly ProcessBackend process = new();
 
     public async Task<ActionCompleted> RunAsync(RunAction action, CancellationToken cancel)
     {
         var current = config();
         var resource = current.Resource(action.Resource);
-        var type = current.ResourceTypes.FirstOrDefault(t => t.Name == resource.Type);
-        if (type is null || !type.Actions.TryGetValue(action.Action, out var program))
-            return Result(action, type is null ? ActionResult.Failed : Missing(action.Action), $"type {resource.Type} has no {Name(action.Action)} action this agent can run yet");
-        var environment = new Dictionary<string, string>
-        {
-            ["VIGIL_ACTION"] = Name(action.Action),
-            ["VIGIL_RESOURCE"] = action.Resource,
-            ["VIGIL_RESOURCE_TYPE"] = resource.Type,
-            ["VIGIL_GROUP"] = action.Group,
-            ["VIGIL_NODE"] = settings.Node.Name,
-            ["VIGIL_RUN_DIR"] = settings.RunDir,
-        };
-        foreach (var (key, value) in resource.Params) environment["VIGIL_PARAM_" + key.ToUpperInvariant()] = value;
+        var catalog = new ResourceTypeCatalog(current.ResourceTypes);
+        var run = new ResourceRun(action.Resource, resource.Type, action.Group, resource.Params, action.Action, action.Timeout,
+            catalog.Resolve(resource.Type).MonitorInterval, settings);
         await slots.WaitAsync(cancel);
-        ChildResult run;
+        ActionOutcome outcome;
         try
         {
-            run = await ChildProcess.RunAsync(settings.Resolve(program), [Name(action.Action)], environment, settings.ConfigDirectory, action.Timeout, null, cancel);
+            outcome = await BackendFor(current, resource.Type).RunAsync(run, cancel);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            outcome = new ActionOutcome(ActionResult.Failed, $"internal error running {run.ActionName}: {e.Message}");
         }
         finally
         {
             slots.Release();
         }
-        if (run.Output.Length > 0)
-            foreach (var line in run.Output.Split('\n').Take(20)) log($"{action.Resource} {Name(action.Action)}: {line.TrimEnd()}");
-        return Result(action, Interpret(action.Action, run), run.Describe());
+        if (outcome.Output.Length > 0)
+            foreach (var line in outcome.Output.Split('\n').Take(MaxLoggedLines)) log($"{action.Resource} {run.ActionName}: {line.TrimEnd()}");
+        return new ActionCompleted(action.ActionId, outcome.Result, outcome.Detail);
     }
 
-    private static ActionResult Interpret(ResourceAction action, ChildResult run)
+    private IResourceBackend BackendFor(ClusterConfig current, string type)
     {
-        if (run.TimedOut) return ActionResult.TimedOut;
-        var probe = action is ResourceAction.Monitor or ResourceAction.Exclusive;
-        return run.ExitCode switch
-        {
-            0 => probe ? ActionResult.Running : ActionResult.Success,
-            NotRunning when probe => ActionResult.NotRunning,
-            NotRunning when action == ResourceAction.Stop => ActionResult.Success, // already stopped
-            _ => ActionResult.Failed,
-        };
+        if (current.ResourceTypes.FirstOrDefault(t => t.Name == type) is { } declared) return new ScriptBackend(declared);
+        if (type.StartsWith("ocf:", StringComparison.Ordinal)) return ocf;
+        if (type.StartsWith("systemd:", StringComparison.Ordinal)) return systemd;
+        if (type == "process") return process;
+        return new UnsupportedBackend($"type {type} is not supported by this agent yet (ip_address comes with interface failover)");
     }
 
-    /// <summary>No exclusive action: nothing runs here yet (FailSafe treats a missing exclusive as "not running").</summary>
-    private static ActionResult Missing(ResourceAction action) => action == ResourceAction.Exclusive ? ActionResult.NotRunning : ActionResult.Failed;
-
-    private static ActionCompleted Result(RunAction action, ActionResult result, string detail) => new(action.ActionId, result, detail);
-
-    private static string Name(ResourceAction action) => action.ToString().ToLowerInvariant();
+    private sealed class UnsupportedBackend(string why) : IResourceBackend
+    {
+        public Task<ActionOutcome> RunAsync(ResourceRun run, CancellationToken cancel) => Task.FromResult(
+            run.Action is ResourceAction.Exclusive or ResourceAction.Stop
+                ? new ActionOutcome(run.Action == ResourceAction.Stop ? ActionResult.Success : ActionResult.NotRunning, why)
+                : new ActionOutcome(ActionResult.Failed, why));
+    }
 }

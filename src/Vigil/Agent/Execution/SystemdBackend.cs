@@ -1,0 +1,10 @@
+using Vigil.Core.Node;
+
+namespace Vigil.Cli.Agent.Execution;
+
+/// <summary>Placeholder: being built.</summary>
+internal sealed class SystemdBackend : IResourceBackend
+{
+    public Task<ActionOutcome> RunAsync(ResourceRun run, CancellationToken cancel) =>
+        Task.FromResult(new ActionOutcome(ActionResult.Failed, "not built yet"));
+}
