@@ -17,6 +17,9 @@ public static class Program
         root.Subcommands.Add(StatusCommand.Create());
         root.Subcommands.Add(ConfigCommand.Create());
         root.Subcommands.Add(KeygenCommand.Create());
+        foreach (var admin in AdminCommands.Create()) root.Subcommands.Add(admin);
+        root.Subcommands.Add(EventsCommand.Create());
+        foreach (var demo in DemoCommand.Create()) root.Subcommands.Add(demo);
         return root.Parse(args).Invoke();
     }
 }

@@ -17,6 +17,9 @@ public sealed record ClusterConfig(
     IReadOnlyList<ResourceGroupConfig> ResourceGroups,
     IReadOnlyList<InterfaceGroupConfig> InterfaceGroups)
 {
+    /// <summary>Notify hooks: commands run on cluster events (keepalived notify scripts, Pacemaker alerts).</summary>
+    public IReadOnlyList<NotifyConfig> Notify { get; init; } = [];
+
     private Dictionary<string, NodeConfig>? nodesByName;
     private Dictionary<string, ResourceConfig>? resourcesByName;
     private Dictionary<string, ResourceGroupConfig>? groupsByName;
@@ -209,4 +212,20 @@ public enum InterfaceFailback
     Manual,
     /// <summary>LifeKeeper: the backup becomes the new primary.</summary>
     Stay,
+}
+
+/// <param name="Command">The executable (relative to the configuration's directory), run with the event's facts in its environment.</param>
+/// <param name="Events">Event kinds it wants; empty means all (see <see cref="NotifyConfig.Kinds"/>).</param>
+public sealed record NotifyConfig(string Command, TimeSpan Timeout, IReadOnlyList<string> Events)
+{
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>Every event kind a hook may ask for: committed decisions, and what a node sees itself.</summary>
+    public static readonly IReadOnlyList<string> Kinds =
+    [
+        "node_joined", "node_failed", "fence_requested", "node_fenced", "fence_failed", "group_assigned", "group_released",
+        "group_stopped", "group_failed", "runtime_domain_changed", "group_move_requested", "failback_requested",
+        "node_admin_changed", "failures_cleared", "cluster_formed",
+        "local_group_running", "local_group_stopped", "local_group_failed", "action_failed", "quorum_lost", "quorum_regained",
+    ];
 }

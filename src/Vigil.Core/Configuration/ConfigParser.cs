@@ -13,8 +13,10 @@ internal sealed partial class ConfigParser(ProblemList problems, SourceMap where
     private static readonly string[] TopKeys =
     [
         "cluster", "networks", "nodes", "fence_devices", "critical_devices", "resource_types", "resources",
-        "failover_policies", "resource_groups", "interface_groups",
+        "failover_policies", "resource_groups", "interface_groups", "notify",
     ];
+
+    private static readonly string[] NotifyKeys = ["command", "timeout", "events"];
 
     private static readonly string[] ClusterKeys = ["name", "id", "mode", "key_file", "tiebreaker", "no_quorum", "timing"];
     private static readonly string[] TimingKeys = ["heartbeat_interval", "dead_after"];
@@ -36,7 +38,22 @@ internal sealed partial class ConfigParser(ProblemList problems, SourceMap where
             List(top, "resources", ParseResource),
             List(top, "failover_policies", ParsePolicy),
             List(top, "resource_groups", ParseGroup),
-            List(top, "interface_groups", ParseInterfaceGroup));
+            List(top, "interface_groups", ParseInterfaceGroup))
+        {
+            Notify = List(top, "notify", ParseNotify),
+        };
+    }
+
+    /// <summary>A notify hook: `{ command: PATH, timeout: 10s, events: [node_failed, …] }`.</summary>
+    private NotifyConfig? ParseNotify(YamlNode node, string path)
+    {
+        if (YamlMap.Open(node, path, problems, NotifyKeys) is not { } map) return null;
+        var events = map.StringList("events") ?? [];
+        var hook = new NotifyConfig(map.String("command", required: true) ?? "", map.Duration("timeout") ?? NotifyConfig.DefaultTimeout,
+            events.Select(e => e.Value).ToList());
+        where.Set(hook, "", map.Start);
+        where.SetList(hook, "events", events);
+        return hook;
     }
 
     /// <summary>Reads a list section, parsing each entry and dropping the ones that cannot be used.</summary>

@@ -43,6 +43,14 @@ internal sealed partial class ConfigValidator
         CheckGroups();
         CheckInterfaceGroups();
         CheckIpAddresses();
+        CheckNotify();
+    }
+
+    private void CheckNotify()
+    {
+        foreach (var hook in config.Notify)
+            for (var i = 0; i < hook.Events.Count; i++)
+                CheckKnown(hook.Events[i], NotifyConfig.Kinds, "event", "in notify.events", m => Report(hook, "events", i, m));
     }
 
     private void Report(object owner, string member, string message) => problems.Add(where.Of(owner, member), message);

@@ -44,6 +44,7 @@ public sealed partial class Coordinator
         foreach (var result in seen.FenceResults)
         {
             var device = config.Node(result.Node).Fence?.Device ?? "?";
+            var byOperator = seen.OperatorFences.Remove(result.Node);
             if (result.Success)
             {
                 foreach (var group in OwnedGroups(plan.State, result.Node))
@@ -52,7 +53,13 @@ public sealed partial class Coordinator
                 continue;
             }
             if (plan.State.Nodes[result.Node].Health != NodeHealth.Failed)
+            {
+                // An operator's fence of a node that had not failed: report the failure, nothing waits for a retry.
+                if (byOperator)
+                    plan.Decide(new FenceFailed(result.Node, result.Attempt, plan.Now,
+                        $"operator fence of {result.Node} via {device} failed ({result.Detail}); {result.Node} was not failed, so nothing retries it"));
                 continue;
+            }
             var delay = FenceBackoff(result.Attempt);
             var owned = OwnedGroups(plan.State, result.Node);
             plan.Decide(new FenceFailed(result.Node, result.Attempt, plan.Now + delay,

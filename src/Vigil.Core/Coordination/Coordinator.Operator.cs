@@ -11,7 +11,7 @@ public sealed partial class Coordinator
         while (seen.OperatorCommands.Count > 0 && !plan.Full)
         {
             var command = seen.OperatorCommands.Dequeue();
-            var refusal = Refusal(plan.State, command);
+            var refusal = Refusal(config, plan.State, command) ?? InFlightRefusal(command);
             if (refusal is not null)
             {
                 plan.Notice($"operator command refused: {refusal}");
@@ -21,8 +21,14 @@ public sealed partial class Coordinator
         }
     }
 
-    private string? Refusal(ClusterState state, OperatorCommand command) => command switch
+    /// <summary>
+    /// Why an operator command cannot be carried out on this configuration and state, or null when it can. The
+    /// host asks this first to answer the operator at once; the coordinator checks again when it applies the command.
+    /// </summary>
+    public static string? Refusal(Configuration.ClusterConfig config, ClusterState state, OperatorCommand command) => command switch
     {
+        FenceNodeNow f when !config.HasNode(f.Node) => $"no node named {f.Node}",
+        FenceNodeNow f when config.Node(f.Node).Fence is null => $"{f.Node} has no fence device (set nodes[].fence in the configuration)",
         MoveGroup m when !config.HasGroup(m.Group) => $"no resource group named {m.Group}",
         MoveGroup m when !config.HasNode(m.Node) => $"no node named {m.Node}",
         MoveGroup m when !config.PolicyOf(config.Group(m.Group)).Domain.Contains(m.Node) =>
@@ -33,6 +39,9 @@ public sealed partial class Coordinator
         ClearFailures c when c.Node is not null && !config.HasNode(c.Node) => $"no node named {c.Node}",
         _ => null,
     };
+
+    private string? InFlightRefusal(OperatorCommand command) =>
+        command is FenceNodeNow f && seen.FencesInFlight.ContainsKey(f.Node) ? $"fencing {f.Node} is already in progress" : null;
 
     private void Apply(PlanBuilder plan, OperatorCommand command)
     {
@@ -49,6 +58,13 @@ public sealed partial class Coordinator
                 plan.Decide(new FailbackRequested(f.Group, $"operator: failback {f.Group} to its best domain node"));
                 seen.Causes[f.Group] = "operator asked for failback";
                 ReleaseForFailback(plan, f.Group);
+                break;
+            case FenceNodeNow f:
+                var fence = config.Node(f.Node).Fence!;
+                var attempt = plan.State.Nodes[f.Node].FenceAttempts + 1;
+                seen.OperatorFences.Add(f.Node);
+                plan.Decide(new FenceRequested(f.Node, attempt, $"operator: fence {f.Node} via {fence.Device} (attempt {attempt})"));
+                plan.Do(new FenceNode(f.Node, attempt, fence.Device, fence.Port));
                 break;
             case ClearFailures c:
                 plan.Decide(new FailuresCleared(c.Group, c.Node,

@@ -32,3 +32,6 @@ public sealed record MoveGroup(string Group, string Node) : OperatorCommand;
 public sealed record SetNodeAdmin(string Node, NodeAdminState State) : OperatorCommand;
 public sealed record FailbackNow(string Group) : OperatorCommand;
 public sealed record ClearFailures(string Group, string? Node) : OperatorCommand;
+
+/// <summary>Fence the node now through its device (`vigil fence NODE`); success frees its groups.</summary>
+public sealed record FenceNodeNow(string Node) : OperatorCommand;

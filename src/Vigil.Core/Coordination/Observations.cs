@@ -42,6 +42,9 @@ internal sealed class Observations
 
     public Queue<OperatorCommand> OperatorCommands { get; } = new();
 
+    /// <summary>Nodes an operator asked to fence whose answer is outstanding (a failure is then reported, not retried).</summary>
+    public HashSet<string> OperatorFences { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Why a group lost its owner, for the reason of its next assignment.</summary>
     public Dictionary<string, string> Causes { get; } = new(StringComparer.Ordinal);
 

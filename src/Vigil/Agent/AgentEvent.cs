@@ -11,7 +11,7 @@ internal abstract record AgentEvent;
 internal sealed record MessageArrived(string Sender, MessageKind Kind, byte[] Body) : AgentEvent;
 
 /// <summary>A resource action finished; <paramref name="ControllerLife"/> names the controller that asked.</summary>
-internal sealed record ActionFinished(long ControllerLife, ActionCompleted Result) : AgentEvent;
+internal sealed record ActionFinished(long ControllerLife, ActionCompleted Result, RunAction? Action = null) : AgentEvent;
 
 /// <summary>A fence device or failover script finished for the coordinator <paramref name="CoordinatorLife"/>.</summary>
 internal sealed record CoordinatorEffectFinished(long CoordinatorLife, CoordinatorInput Result) : AgentEvent;

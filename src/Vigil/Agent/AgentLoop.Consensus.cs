@@ -65,7 +65,7 @@ internal sealed partial class AgentLoop
     private void LogDecisions(DecisionsCommitted batch)
     {
         foreach (var decision in batch.Decisions) log.Write("decision", decision.Reason);
-        RememberEvents(batch.Decisions);
+        RememberEvents(batch);
     }
 
     /// <summary>The database moved on: a new config rebuilds the controller (and coordinator); a new state reaches the coordinator.</summary>

@@ -52,8 +52,63 @@ internal sealed partial class AgentLoop
         {
             controllerView = view;
             StepController(new NodeMembershipChanged(view));
+            ClusterFactsChanged(view);
         }
         StepController(new NodeTick());
+        NoteQuorum();
+    }
+
+    private bool? hadQuorum;
+
+    /// <summary>quorum_lost / quorum_regained as this node's controller sees it (what decides whether it may run groups).</summary>
+    private void NoteQuorum()
+    {
+        if (controller?.State is null) return;
+        var quorate = controller.QuorumAt(clock.Now) != Core.Quorum.QuorumStatus.NoQuorum;
+        if (hadQuorum == quorate) return;
+        if (hadQuorum is not null || !quorate)
+            LocalEvent(quorate ? "quorum_regained" : "quorum_lost",
+                quorate ? $"{settings.Node.Name} has quorum again" : $"{settings.Node.Name} lost quorum (no leader lease, or too few nodes in its view)");
+        hadQuorum = quorate;
+        if (controllerView is not null) ClusterFactsChanged(controllerView);
+    }
+
+    /// <summary>Facts that agents' Pacemaker tools (crm_node) read: nodes, members, quorum.</summary>
+    private void ClusterFactsChanged(MembershipView view)
+    {
+        var config = database.Config ?? settings.Config;
+        try
+        {
+            Execution.Ocf.PacemakerShims.WriteClusterFacts(settings.RunDir, settings.Node.Name, config.Nodes.Select(n => n.Name),
+                config.Nodes.Select(n => n.Name).Where(view.Contains), hadQuorum ?? false);
+        }
+        catch (IOException e)
+        {
+            log.Write("node", $"cannot write cluster facts for agents: {e.Message}");
+        }
+    }
+
+    private readonly Dictionary<string, (long Generation, GroupPhase Phase)> localPhases = new(StringComparer.Ordinal);
+
+    /// <summary>Local group phase changes (running, stopped, failed here) become events.</summary>
+    private void NotePhases(NodeReport report)
+    {
+        foreach (var group in report.Groups)
+        {
+            (long Generation, GroupPhase Phase)? known = localPhases.TryGetValue(group.Group, out var was) ? was : null;
+            if (known == (group.Generation, group.Phase)) continue;
+            localPhases[group.Group] = (group.Generation, group.Phase);
+            var kind = group.Phase switch
+            {
+                GroupPhase.Running when known?.Phase is not GroupPhase.Restarting || known?.Generation != group.Generation => "local_group_running",
+                GroupPhase.Stopped when known is not null => "local_group_stopped",
+                GroupPhase.Failed => "local_group_failed",
+                _ => null,
+            };
+            if (kind is null) continue;
+            var detail = group.Detail is { Length: > 0 } d ? $": {d}" : "";
+            LocalEvent(kind, $"{group.Group} {kind["local_group_".Length..]} on {settings.Node.Name} (generation {group.Generation}){detail}", group: group.Group);
+        }
     }
 
     /// <summary>The leader's renewal reached us: the committed state, which also renews our lease.</summary>
@@ -95,10 +150,11 @@ internal sealed partial class AgentLoop
                 _ = Task.Run(async () =>
                 {
                     var result = await runner.RunAsync(action, workStop.Token);
-                    Post(new ActionFinished(life, result));
+                    Post(new ActionFinished(life, result, action));
                 });
                 break;
             case SendReport report:
+                NotePhases(report.Report);
                 SendReport(report.Report);
                 break;
             case NodeNotice notice:
@@ -113,6 +169,9 @@ internal sealed partial class AgentLoop
     private void ActionDone(ActionFinished done)
     {
         if (done.ControllerLife != controllerLife) return; // for a controller of an older config version
+        if (done.Action is { } action && (done.Result.Result is ActionResult.Failed or ActionResult.TimedOut
+            || (action.Action == Core.Configuration.ResourceAction.Monitor && done.Result.Result == ActionResult.NotRunning)))
+            LocalEvent("action_failed", $"{action.Action.ToString().ToLowerInvariant()} of {action.Resource} ({action.Group}) failed on {settings.Node.Name}: {done.Result.Detail}", group: action.Group);
         StepController(done.Result);
     }
 

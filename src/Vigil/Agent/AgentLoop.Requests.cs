@@ -1,23 +1,29 @@
+using System.Text.Json;
+using Vigil.Cli.Agent.Events;
 using Vigil.Cli.Agent.Wire;
+using Vigil.Core.Cluster;
 using Vigil.Core.Configuration;
+using Vigil.Core.Coordination;
 using Vigil.Core.Database;
 using Vigil.Core.Decisions;
 
 namespace Vigil.Cli.Agent;
 
 /// <summary>
-/// Requests that must commit through the leader (`vigil config apply`): validated here, proposed by the leader
-/// (forwarded to it from a follower), answered once the entry is applied — or refused with the reason.
+/// Requests that go through the leader: `vigil config apply` (validated, proposed, answered once the entry is
+/// applied) and operator commands (checked against the committed config and state, then handed to the
+/// coordinator, answered "accepted" or refused with the reason). Followers forward them to the leader.
 /// </summary>
 internal sealed partial class AgentLoop
 {
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
     public const int MaxPendingRequests = 64;
-    public const int MaxRememberedEvents = 500;
 
     private readonly Dictionary<long, (string? ForwardTo, long ForwardedId, TaskCompletionSource<object>? Local, TimeSpan Proposed)> byIndex = [];
     private readonly Dictionary<long, (TaskCompletionSource<object> Reply, TimeSpan Since)> forwarded = [];
-    private readonly Queue<string> recentEvents = new();
+
+    /// <summary>This node's recent events (`vigil events`, status, notify hooks).</summary>
+    public EventLog Events { get; } = new();
     private long nextRequestId = 1;
 
     private void Answer(ApiCall call)
@@ -65,6 +71,7 @@ internal sealed partial class AgentLoop
     private ClientResponse? Propose(ClientRequest request, string? from, TaskCompletionSource<object>? local)
     {
         ClientResponse Refuse(string why) => new(request.Id, false, why, database.ConfigVersion);
+        if (request.Kind == "operator") return OperatorRequested(request);
         if (request.Kind != "config_apply") return Refuse($"unknown request '{request.Kind}'");
         if (database.Config is not { } current || database.State is not { } state) return Refuse("the cluster has no committed configuration yet; retry shortly");
         var loaded = ConfigLoader.Load(request.Text, request.Origin);
@@ -111,12 +118,81 @@ internal sealed partial class AgentLoop
         }
     }
 
-    private void RememberEvents(IEnumerable<Decision> decisions)
+    /// <summary>On the leader: an operator command, checked and handed to the coordinator.</summary>
+    private ClientResponse OperatorRequested(ClientRequest request)
     {
-        foreach (var decision in decisions)
+        ClientResponse Answer(bool ok, string message, bool notFound = false) => new(request.Id, ok, message, database.ConfigVersion, NotFound: notFound);
+        OperatorCall? call;
+        try
         {
-            recentEvents.Enqueue($"{DateTimeOffset.UtcNow:O} {decision.Reason}");
-            while (recentEvents.Count > MaxRememberedEvents) recentEvents.Dequeue();
+            call = JsonSerializer.Deserialize<OperatorCall>(request.Text, AgentMessages.Json);
         }
+        catch (JsonException e)
+        {
+            return Answer(false, "malformed operator command: " + e.Message);
+        }
+        if (call is null) return Answer(false, "empty operator command");
+        if (database.Config is not { } config || database.State is not { } state || coordinator is null)
+            return Answer(false, "the leader is not coordinating yet (it is still catching up); retry in a moment");
+        var (command, missing) = ToCommand(config, call);
+        if (command is null) return Answer(false, missing!, notFound: missing!.StartsWith("no ", StringComparison.Ordinal));
+        if (Coordinator.Refusal(config, state, command) is { } refusal)
+            return Answer(false, refusal, notFound: refusal.StartsWith("no ", StringComparison.Ordinal));
+        StepCoordinator(new OperatorRequest(command));
+        log.Write("coordinator", $"operator request accepted: {Describe(command)}");
+        return Answer(true, $"accepted: {Describe(command)} (follow it with 'vigil events --follow' or 'vigil status')");
+    }
+
+    /// <summary>The coordinator's command for an API call, or why there is none.</summary>
+    private static (OperatorCommand? Command, string? Error) ToCommand(ClusterConfig config, OperatorCall call)
+    {
+        switch (call.Verb)
+        {
+            case "move" when call.Group is { } group && call.Node is { } node:
+                return (new MoveGroup(group, node), null);
+            case "failback" when call.Group is { } group:
+                return (new FailbackNow(group), null);
+            case "admin" when call.Node is { } node && Enum.TryParse<NodeAdminState>(call.State, ignoreCase: true, out var admin):
+                return (new SetNodeAdmin(node, admin), null);
+            case "fence" when call.Node is { } node:
+                return (new FenceNodeNow(node), null);
+            case "cleanup" when call.Resource is { } resource:
+                if (!config.Resources.Any(r => r.Name == resource)) return (null, $"no resource named {resource}");
+                var owner = config.ResourceGroups.FirstOrDefault(g => g.Resources.Contains(resource));
+                return owner is null
+                    ? (null, $"resource {resource} is in no resource group, so it has no failure counts")
+                    : (new ClearFailures(owner.Name, call.Node), null);
+            default:
+                return (null, $"malformed operator command '{call.Verb}' (missing group, node or state)");
+        }
+    }
+
+    private static string Describe(OperatorCommand command) => command switch
+    {
+        MoveGroup m => $"move {m.Group} to {m.Node}",
+        FailbackNow f => $"failback {f.Group}",
+        SetNodeAdmin s => $"node {s.Node} {s.State.ToString().ToLowerInvariant()}",
+        FenceNodeNow f => $"fence {f.Node}",
+        ClearFailures c => $"clean up failure counts of {c.Group}" + (c.Node is null ? "" : $" on {c.Node}"),
+        _ => command.ToString(),
+    };
+
+    /// <summary>Committed decisions become events on every node; notify hooks run for them on the node that proposed them.</summary>
+    private void RememberEvents(DecisionsCommitted batch)
+    {
+        var proposedHere = batch.Coordinator == settings.Node.Name;
+        foreach (var decision in batch.Decisions)
+        {
+            var (node, group) = ClusterEvent.Subject(decision);
+            var added = Events.Add(ClusterEvent.KindOf(decision), decision.Reason, node, group, "decision");
+            if (proposedHere) notify?.Notify(added);
+        }
+    }
+
+    /// <summary>Something this node saw itself: an event here, and its notify hooks run here.</summary>
+    private void LocalEvent(string kind, string message, string? node = null, string? group = null)
+    {
+        var added = Events.Add(kind, message, node ?? settings.Node.Name, group, "local");
+        notify?.Notify(added);
     }
 }

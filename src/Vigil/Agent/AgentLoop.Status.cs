@@ -8,6 +8,8 @@ namespace Vigil.Cli.Agent;
 /// <summary>Builds `vigil status` from this node's view: Raft, the database, heartbeats, and the leader's group phases.</summary>
 internal sealed partial class AgentLoop
 {
+    public const int RecentEventsInStatus = 20;
+
     private StatusModel BuildStatus()
     {
         var config = database.Config ?? settings.Config;
@@ -21,14 +23,17 @@ internal sealed partial class AgentLoop
             health = monitor.LocalHealth;
             nodes = config.Nodes.Select(n => NodeOf(n, state)).ToList();
         }
-        var groups = config.ResourceGroups.Select(g => GroupOf(g.Name, state)).ToList();
+        var groups = config.ResourceGroups.Select(g => GroupOf(g.Name, state) with
+        {
+            Resources = g.Resources.Select(r => new ResourceStatus(r, config.Resource(r).Type)).ToList(),
+        }).ToList();
         var wire = new Dictionary<string, long>(link.Counters(), StringComparer.Ordinal)
         {
             ["undecodable_messages"] = Interlocked.Read(ref undecodableMessages),
         };
         return new StatusModel(config.Cluster.Name, settings.Node.Name, raft.Leader, raft.Term, quorum, database.ConfigVersion,
             state?.Version ?? 0, raft.Role.ToString().ToLowerInvariant(), raft.CommitIndex, database.AppliedIndex, health,
-            nodes, groups, wire, recentEvents.TakeLast(20).ToList());
+            nodes, groups, wire, Events.After(0, RecentEventsInStatus).Select(e => $"{e.Time:O} {e.Message}").ToList());
     }
 
     /// <summary>Caller holds the monitor lock.</summary>
@@ -57,7 +62,7 @@ internal sealed partial class AgentLoop
         var record = state?.Groups.GetValueOrDefault(name);
         var fails = record?.FailCounts.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal) ?? [];
         if (record?.Owner is not { } owner)
-            return new GroupStatus(name, "stopped", null, record?.Generation ?? 0, fails);
+            return new GroupStatus(name, "stopped", null, record?.Generation ?? 0, fails, []);
         var phase = leaderPhases.TryGetValue(name, out var text) && text.EndsWith("@" + owner, StringComparison.Ordinal)
             ? text[..text.LastIndexOf('@')]
             : "starting";
@@ -68,6 +73,6 @@ internal sealed partial class AgentLoop
                 "stopfailed" => "stop_failed",
                 _ => phase,
             };
-        return new GroupStatus(name, word, owner, record.Generation, fails);
+        return new GroupStatus(name, word, owner, record.Generation, fails, []);
     }
 }

@@ -27,6 +27,7 @@ internal sealed partial class AgentLoop
     private readonly HeartbeatMonitor monitor;
     private readonly Lock monitorGate;
     private readonly EventQueue queue = new(MaxQueuedEvents);
+    private readonly Events.NotifyHooks? notify;
     private readonly TimeSpan tickInterval;
     private readonly RaftNode raft;
     private ClusterDatabase database;
@@ -57,6 +58,7 @@ internal sealed partial class AgentLoop
         var options = new RaftOptions(ElectionTicks: electionTicks, HeartbeatTicks: TicksPerHeartbeat, ElectionSpreadTicks: Math.Max(1, electionTicks / 2));
         raft = new RaftNode(settings.Node.Name, MembershipOf(settings.Config), restored, options, Seed());
         startedAt = clock.Now;
+        notify = new Events.NotifyHooks(settings, () => database.Config ?? settings.Config, log.For("notify"));
         if (database.Config is not null)
         {
             link.UpdatePeers(database.Config);
@@ -187,6 +189,7 @@ internal sealed partial class AgentLoop
     {
         log.Write("agent", "stopping (signal)");
         StopAllWork();
+        notify?.Dispose();
         return 0;
     }
 

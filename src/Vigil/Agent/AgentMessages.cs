@@ -48,8 +48,18 @@ internal sealed record LeaseMessage(long Term, long CommitIndex, long StateVersi
 /// <summary>A node's report to the leader's coordinator.</summary>
 internal sealed record ReportMessage(NodeReport Report);
 
-/// <summary>A request forwarded to the leader (today: config apply).</summary>
+/// <summary>
+/// A request for the leader: Kind "config_apply" (Text is the YAML) or "operator" (Text is an
+/// <see cref="OperatorCall"/> as JSON); forwarded to the leader from other nodes.
+/// </summary>
 internal sealed record ClientRequest(long Id, string Kind, string Text, string Origin);
 
 /// <param name="CommitMs">On success: milliseconds from the leader's proposal to the entry applied on the leader.</param>
-internal sealed record ClientResponse(long Id, bool Ok, string Message, long ConfigVersion, double CommitMs = 0);
+/// <param name="NotFound">Refused because a named group, node or resource does not exist (HTTP 404).</param>
+internal sealed record ClientResponse(long Id, bool Ok, string Message, long ConfigVersion, double CommitMs = 0, bool NotFound = false);
+
+/// <summary>
+/// An operator command as the API receives it: Verb move (Group, Node), failback (Group), admin (Node, State:
+/// online|standby|maintenance), cleanup (Resource, optional Node), fence (Node).
+/// </summary>
+internal sealed record OperatorCall(string Verb, string? Group = null, string? Node = null, string? State = null, string? Resource = null);

@@ -61,7 +61,8 @@ internal static class AgentRunner
         {
             try
             {
-                api = AgentApi.StartAsync(endpoint, loop.Post).GetAwaiter().GetResult();
+                var token = ApiToken.LoadOrCreate(settings.DataDir, log.For("api"));
+                api = AgentApi.StartAsync(endpoint, loop.Post, token, loop.Events).GetAwaiter().GetResult();
                 log.Write("api", $"listening on http://{endpoint}");
             }
             catch (IOException e)

@@ -12,18 +12,19 @@ public static class ConfigCommand
     public static Command Create()
     {
         var file = new Argument<FileInfo>("file") { Description = "The new cluster configuration (YAML)." };
-        var (node, api) = (AgentClient.NodeOption(), AgentClient.ApiOption());
+        var (node, api, token) = (AgentClient.NodeOption(), AgentClient.ApiOption(), AgentClient.TokenOption());
         var apply = new Command("apply", "Validate FILE and commit it as the cluster's next configuration version.");
         apply.Arguments.Add(file);
         apply.Options.Add(node);
         apply.Options.Add(api);
-        apply.SetAction(parse => Apply(parse.GetValue(file)!, parse.GetValue(node), parse.GetValue(api), Console.Out, Console.Error));
+        apply.Options.Add(token);
+        apply.SetAction(parse => Apply(parse.GetValue(file)!, parse.GetValue(node), parse.GetValue(api), Console.Out, Console.Error, parse.GetValue(token)));
         var command = new Command("config", "Cluster configuration versions.");
         command.Subcommands.Add(apply);
         return command;
     }
 
-    public static int Apply(FileInfo file, string? node, string? api, TextWriter stdout, TextWriter stderr)
+    public static int Apply(FileInfo file, string? node, string? api, TextWriter stdout, TextWriter stderr, FileInfo? token = null)
     {
         var loaded = InputFile.LoadConfig(file.ToString());
         if (loaded.Config is null)
@@ -32,7 +33,7 @@ public static class ConfigCommand
             stderr.WriteLine($"vigil config apply: {file}: {loaded.Problems.Count} problem(s); nothing applied");
             return 1;
         }
-        var (client, error) = AgentClient.From(api is null ? file : null, node, api);
+        var (client, error) = AgentClient.From(api is null ? file : null, node, api, token);
         if (client is null)
         {
             stderr.WriteLine("vigil config apply: " + error);
@@ -49,7 +50,7 @@ public static class ConfigCommand
                 return 0;
             }
             stderr.WriteLine("vigil config apply: " + (failure ?? StatusCommand.ErrorOf(body) ?? $"agent answered {(int?)status}"));
-            return 1;
+            return status is null ? 2 : 1;
         }
     }
 }

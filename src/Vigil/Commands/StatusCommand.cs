@@ -10,10 +10,50 @@ public static class StatusCommand
     {
         var (config, node, api) = (AgentClient.ConfigOption(), AgentClient.NodeOption(), AgentClient.ApiOption());
         var json = new Option<bool>("--json") { Description = "Print the status as JSON." };
+        var watch = new Option<bool>("--watch", "-w") { Description = "Redraw the status every second until Ctrl-C." };
         var command = new Command("status", "Show the cluster as one node's agent sees it.");
-        foreach (var option in new Option[] { config, node, api, json }) command.Options.Add(option);
-        command.SetAction(parse => Run(parse.GetValue(config), parse.GetValue(node), parse.GetValue(api), parse.GetValue(json), Console.Out, Console.Error));
+        foreach (var option in new Option[] { config, node, api, json, watch }) command.Options.Add(option);
+        command.SetAction((parse, cancel) => parse.GetValue(watch)
+            ? WatchAsync(parse.GetValue(config), parse.GetValue(node), parse.GetValue(api), parse.GetValue(json), Console.Out, Console.Error, cancel)
+            : Task.FromResult(Run(parse.GetValue(config), parse.GetValue(node), parse.GetValue(api), parse.GetValue(json), Console.Out, Console.Error)));
         return command;
+    }
+
+    /// <summary>Redraws every second (clearing the screen on a terminal); an unreachable agent is shown, not fatal.</summary>
+    public static async Task<int> WatchAsync(FileInfo? config, string? node, string? api, bool json, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
+    {
+        var (client, error) = AgentClient.From(config, node, api);
+        if (client is null)
+        {
+            stderr.WriteLine("vigil status: " + error);
+            return 2;
+        }
+        while (!cancel.IsCancellationRequested)
+        {
+            var (status, body, failure) = await client.GetAsync("v1/status");
+            var frame = new StringWriter();
+            using (body)
+            {
+                if (body is null || status != System.Net.HttpStatusCode.OK)
+                    frame.WriteLine($"{DateTime.Now:HH:mm:ss} vigil status: " + (failure ?? ErrorOf(body) ?? $"agent answered {(int?)status}"));
+                else if (json)
+                    frame.WriteLine(body.RootElement.GetRawText());
+                else
+                    StatusTable.Write(body.RootElement, frame);
+            }
+            if (!json && !Console.IsOutputRedirected) stdout.Write("\u001b[H\u001b[2J");
+            stdout.Write(frame.ToString());
+            stdout.Flush();
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), cancel);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+        return 0;
     }
 
     public static int Run(FileInfo? config, string? node, string? api, bool json, TextWriter stdout, TextWriter stderr)
@@ -28,7 +68,7 @@ public static class StatusCommand
         if (body is null || status != System.Net.HttpStatusCode.OK)
         {
             stderr.WriteLine("vigil status: " + (failure ?? ErrorOf(body) ?? $"agent answered {(int?)status}"));
-            return 1;
+            return status is null ? 2 : 1;
         }
         using (body)
         {

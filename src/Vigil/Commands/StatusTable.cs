@@ -5,6 +5,8 @@ namespace Vigil.Cli.Commands;
 /// <summary>The human form of `vigil status` (crm_mon-like): a header line, nodes, groups.</summary>
 internal static class StatusTable
 {
+    public const int LastEvents = 6;
+
     public static void Write(JsonElement s, TextWriter o)
     {
         var leader = s.GetProperty("leader").ValueKind == JsonValueKind.Null ? "none" : s.GetProperty("leader").GetString();
@@ -25,6 +27,15 @@ internal static class StatusTable
             var node = g.GetProperty("node").ValueKind == JsonValueKind.Null ? "-" : g.GetProperty("node").GetString();
             var fails = string.Join(" ", g.GetProperty("fail_counts").EnumerateObject().Select(p => $"{p.Name}:{p.Value.GetInt32()}"));
             o.WriteLine($"{g.GetProperty("name").GetString(),-20} {g.GetProperty("state").GetString(),-12} {node,-12} {(fails.Length > 0 ? fails : "-")}");
+            if (g.TryGetProperty("resources", out var resources))
+                foreach (var r in resources.EnumerateArray())
+                    o.WriteLine($"  {r.GetProperty("name").GetString(),-18} {r.GetProperty("type").GetString()}");
+        }
+        if (s.TryGetProperty("recent_events", out var events) && events.GetArrayLength() > 0)
+        {
+            o.WriteLine();
+            o.WriteLine("LAST EVENTS");
+            foreach (var e in events.EnumerateArray().TakeLast(LastEvents)) o.WriteLine("  " + e.GetString());
         }
     }
 }

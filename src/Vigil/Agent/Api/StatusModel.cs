@@ -27,4 +27,8 @@ internal sealed record StatusModel(
 internal sealed record NodeStatus(string Name, string Role, string State, string Health, IReadOnlyDictionary<string, string> Networks);
 
 /// <param name="State">running, starting, stopping, stopped, failed, restarting, stop_failed.</param>
-internal sealed record GroupStatus(string Name, string State, string? Node, long Generation, IReadOnlyDictionary<string, int> FailCounts);
+/// <param name="Resources">The group's resources in start order, with their types (they run where the group runs).</param>
+internal sealed record GroupStatus(string Name, string State, string? Node, long Generation, IReadOnlyDictionary<string, int> FailCounts,
+    IReadOnlyList<ResourceStatus> Resources);
+
+internal sealed record ResourceStatus(string Name, string Type);
