@@ -63,6 +63,9 @@ internal sealed partial class AgentLoop
         var fails = record?.FailCounts.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal) ?? [];
         if (record?.Owner is not { } owner)
             return new GroupStatus(name, "stopped", null, record?.Generation ?? 0, fails, []);
+        // Pacemaker's "UNCLEAN": the owner failed and is not fenced yet, so nobody knows whether the group still runs there.
+        if (state!.Nodes.GetValueOrDefault(owner)?.Health == NodeHealth.Failed)
+            return new GroupStatus(name, "unclean", owner, record.Generation, fails, []);
         var phase = leaderPhases.TryGetValue(name, out var text) && text.EndsWith("@" + owner, StringComparison.Ordinal)
             ? text[..text.LastIndexOf('@')]
             : "starting";

@@ -11,7 +11,7 @@ namespace Vigil.Agent.Tests.Cluster;
 [Collection(nameof(RealClusters))]
 public class DemoTests
 {
-    private static readonly string Vigil = typeof(Vigil.Cli.Program).Assembly.Location;
+    private static readonly string VigilDll = typeof(global::Vigil.Cli.Program).Assembly.Location;
 
     [Fact]
     public void The_headless_demo_fails_over_and_back_with_measured_times_and_leaves_nothing_behind()
@@ -53,7 +53,7 @@ public class DemoTests
     }
 
     [Fact]
-    public void Demo_http_answers_hello_and_stops_on_sigterm_with_exit_0()
+    public async Task Demo_http_answers_hello_and_stops_on_sigterm_with_exit_0()
     {
         var port = FreePort();
         using var service = Start("demo-http", "--port", port.ToString(CultureInfo.InvariantCulture), "--node", "n7");
@@ -66,20 +66,20 @@ public class DemoTests
             {
                 try
                 {
-                    body = http.GetStringAsync($"http://127.0.0.1:{port}/").GetAwaiter().GetResult();
+                    body = await http.GetStringAsync($"http://127.0.0.1:{port}/");
                 }
                 catch (HttpRequestException)
                 {
-                    Thread.Sleep(100);
+                    await Task.Delay(100);
                 }
             }
             Assert.Equal("hello from n7\n", body);
-            var missing = http.GetAsync($"http://127.0.0.1:{port}/nothing").GetAwaiter().GetResult();
+            using var missing = await http.GetAsync($"http://127.0.0.1:{port}/nothing");
             Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         }
         finally
         {
-            Vigil.Cli.Agent.Execution.ChildProcess.Signal(service.Id, 15);
+            global::Vigil.Cli.Agent.Execution.ChildProcess.Signal(service.Id, 15);
         }
         Assert.True(service.WaitForExit(10_000), "demo-http did not stop on SIGTERM");
         Assert.Equal(0, service.ExitCode);
@@ -114,7 +114,7 @@ public class DemoTests
     private static Process Start(params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Vigil);
+        start.ArgumentList.Add(VigilDll);
         foreach (var a in args) start.ArgumentList.Add(a);
         return Process.Start(start)!;
     }

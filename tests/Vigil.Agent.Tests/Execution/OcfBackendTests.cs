@@ -215,12 +215,21 @@ internal sealed class OcfSandbox : IDisposable
 
     public AgentSettings Settings { get; }
 
-    /// <summary>Writes an executable fake agent ocf:test:NAME: <paramref name="body"/> after a #!/bin/sh line.</summary>
+    /// <summary>
+    /// Writes an executable fake agent ocf:test:NAME: <paramref name="body"/> after a #!/bin/sh line. A shell writes
+    /// the file, not this process: a file this multi-threaded process had open for writing could be inherited by
+    /// another test's fork for a moment, and executing it then fails with "Text file busy".
+    /// </summary>
     public void AddAgent(string name, string body)
     {
         var path = Path.Combine(OcfRoot, "resource.d", "test", name);
-        File.WriteAllText(path, "#!/bin/sh\n" + body.ReplaceLineEndings("\n") + "\n");
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var start = new ProcessStartInfo("/bin/sh") { RedirectStandardInput = true, UseShellExecute = false };
+        foreach (var a in new[] { "-c", "cat > \"$0\" && chmod 700 \"$0\"", path }) start.ArgumentList.Add(a);
+        using var shell = Process.Start(start)!;
+        shell.StandardInput.Write("#!/bin/sh\n" + body.ReplaceLineEndings("\n") + "\n");
+        shell.StandardInput.Close();
+        shell.WaitForExit();
+        Assert.Equal(0, shell.ExitCode);
     }
 
     /// <summary>Runs one action through an OcfBackend rooted at <paramref name="ocfRoot"/> (default: this sandbox's).</summary>

@@ -26,7 +26,7 @@ internal sealed record StatusModel(
 /// <param name="Networks">network -> up, down, unknown (per-peer heartbeat state as this node sees it).</param>
 internal sealed record NodeStatus(string Name, string Role, string State, string Health, IReadOnlyDictionary<string, string> Networks);
 
-/// <param name="State">running, starting, stopping, stopped, failed, restarting, stop_failed.</param>
+/// <param name="State">running, starting, stopping, stopped, failed, restarting, stop_failed, or unclean (its node failed and is not fenced yet).</param>
 /// <param name="Resources">The group's resources in start order, with their types (they run where the group runs).</param>
 internal sealed record GroupStatus(string Name, string State, string? Node, long Generation, IReadOnlyDictionary<string, int> FailCounts,
     IReadOnlyList<ResourceStatus> Resources);

@@ -87,17 +87,14 @@ internal static class OcfMetadata
     }
 
     /// <summary>The agent's meta-data, or null and why not. Blocks up to <see cref="RunTimeout"/> on a cache miss.</summary>
-    public static (OcfAgentMetadata? Metadata, string? Error) Load(OcfAgent agent) => LoadAsync(agent).GetAwaiter().GetResult();
-
-    /// <summary>The agent's meta-data, or null and why not.</summary>
-    public static async Task<(OcfAgentMetadata? Metadata, string? Error)> LoadAsync(OcfAgent agent)
+    public static (OcfAgentMetadata? Metadata, string? Error) Load(OcfAgent agent)
     {
         var path = agent.ExecutablePath;
         if (!File.Exists(path)) return (null, agent.NotInstalled);
         var modified = File.GetLastWriteTimeUtc(path);
         if (!Cache.TryGetValue(path, out var entry) || entry.Modified != modified)
         {
-            var (xml, error) = await RunAsync(agent);
+            var (xml, error) = Run(agent);
             entry = new CacheEntry(modified, null, error);
             try
             {
@@ -167,8 +164,12 @@ internal static class OcfMetadata
 
     private sealed record CacheEntry(DateTime Modified, OcfAgentMetadata? Metadata, string? Error);
 
-    /// <summary>Runs <c>AGENT meta-data</c>: its stdout (stderr is dropped), or why it failed.</summary>
-    private static async Task<(string? Xml, string? Error)> RunAsync(OcfAgent agent)
+    /// <summary>
+    /// Runs <c>AGENT meta-data</c>: its stdout (stderr is dropped), or why it failed. Synchronous on purpose, with
+    /// two dedicated reader threads: callers block (configuration checks), and blocking on thread-pool work
+    /// would starve the pool that other actions' output handling needs.
+    /// </summary>
+    private static (string? Xml, string? Error) Run(OcfAgent agent)
     {
         var start = new ProcessStartInfo(agent.ExecutablePath)
         {
@@ -194,24 +195,17 @@ internal static class OcfMetadata
             return (null, $"cannot run {agent.ExecutablePath}: {e.Message}");
         }
         process.StandardInput.Close();
-        using var deadline = new CancellationTokenSource(RunTimeout);
-        var stdout = ReadBoundedAsync(process.StandardOutput, MaxChars, deadline.Token);
-        var stderr = ReadBoundedAsync(process.StandardError, 4096, deadline.Token);
+        var clock = Stopwatch.StartNew();
+        var stdout = new BoundedReader(process.StandardOutput, MaxChars);
+        var stderr = new BoundedReader(process.StandardError, 4096);
         try
         {
-            var (text, complete) = await stdout.WaitAsync(deadline.Token);
-            await process.WaitForExitAsync(deadline.Token);
-            if (!complete) return (null, $"meta-data is longer than {MaxChars} characters");
+            var finished = process.WaitForExit(RunTimeout) && stdout.Join(Remaining(clock)) && stderr.Join(Remaining(clock));
+            if (!finished) return (null, $"meta-data did not finish within {OcfExitCodes.Format(RunTimeout)}");
+            if (!stdout.Complete) return (null, $"meta-data is longer than {MaxChars} characters");
             if (process.ExitCode != 0)
-            {
-                var (errors, _) = await stderr.WaitAsync(deadline.Token);
-                return (null, $"meta-data exited with {process.ExitCode}: {OcfExitCodes.Reason(errors + "\n" + text)}");
-            }
-            return (text, null);
-        }
-        catch (OperationCanceledException)
-        {
-            return (null, $"meta-data did not finish within {OcfExitCodes.Format(RunTimeout)}");
+                return (null, $"meta-data exited with {process.ExitCode}: {OcfExitCodes.Reason(stderr.Text + "\n" + stdout.Text)}");
+            return (stdout.Text, null);
         }
         finally
         {
@@ -219,21 +213,52 @@ internal static class OcfMetadata
         }
     }
 
+    private static TimeSpan Remaining(Stopwatch clock) => RunTimeout - clock.Elapsed is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero;
+
     /// <summary>
-    /// Reads to the end, keeping up to <paramref name="max"/> characters (Complete is false when there was more):
-    /// the rest is drained, so the program never blocks on a full pipe.
+    /// Reads a stream to its end on a thread of its own, keeping up to a maximum of characters (Complete is false
+    /// when there was more): the rest is drained, so the program never blocks on a full pipe.
     /// </summary>
-    private static async Task<(string Text, bool Complete)> ReadBoundedAsync(StreamReader reader, int max, CancellationToken cancel)
+    private sealed class BoundedReader
     {
-        var text = new StringBuilder();
-        var buffer = new char[8192];
-        var complete = true;
-        int n;
-        while ((n = await reader.ReadAsync(buffer, cancel)) > 0)
+        private readonly StringBuilder text = new();
+        private readonly Thread thread;
+
+        public BoundedReader(StreamReader reader, int max)
         {
-            if (text.Length + n <= max) text.Append(buffer, 0, n);
-            else complete = false;
+            thread = new Thread(() => Read(reader, max)) { IsBackground = true, Name = "ocf meta-data reader" };
+            thread.Start();
         }
-        return (text.ToString(), complete);
+
+        public bool Complete { get; private set; } = true;
+
+        public string Text
+        {
+            get
+            {
+                lock (text) return text.ToString();
+            }
+        }
+
+        public bool Join(TimeSpan limit) => thread.Join(limit);
+
+        private void Read(StreamReader reader, int max)
+        {
+            var buffer = new char[8192];
+            try
+            {
+                int n;
+                while ((n = reader.Read(buffer, 0, buffer.Length)) > 0)
+                    lock (text)
+                    {
+                        if (text.Length + n <= max) text.Append(buffer, 0, n);
+                        else Complete = false;
+                    }
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException)
+            {
+                // The process was killed or disposed: what was read is all there is.
+            }
+        }
     }
 }
