@@ -3,16 +3,17 @@
 # Needs the .NET SDK (and root with apt for the agent packages below); the real-cluster tests start agents on 127.0.0.1.
 set -uo pipefail
 cd "$(dirname "$0")"
-# The tests run real OCF agents (resource-agents: Dummy, IPaddr2, ethmonitor) and fence agents (fence-agents:
-# fence_dummy); as root with apt they are installed here when missing, else those tests fail saying what to install.
-if [ ! -x /usr/lib/ocf/resource.d/heartbeat/Dummy ] || [ ! -x /usr/sbin/fence_dummy ] || ! command -v ip >/dev/null 2>&1; then
+# The tests run real OCF agents (resource-agents: Dummy, IPaddr2, ethmonitor — which needs arping) and fence
+# agents (fence-agents: fence_dummy); as root with apt they are installed here when missing, else those tests fail saying what to install.
+if [ ! -x /usr/lib/ocf/resource.d/heartbeat/Dummy ] || [ ! -x /usr/sbin/fence_dummy ] || ! command -v ip >/dev/null 2>&1 \
+   || ! command -v arping >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "test.sh: installing resource-agents fence-agents iproute2 (apt-get)"
+    echo "test.sh: installing resource-agents fence-agents iproute2 iputils-arping (apt-get)"
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq && apt-get install -y -qq --no-install-recommends resource-agents fence-agents iproute2 >/dev/null \
+    apt-get update -qq && apt-get install -y -qq --no-install-recommends resource-agents fence-agents iproute2 iputils-arping >/dev/null \
       || echo "test.sh: apt-get failed; the OCF and fence agent tests will fail"
   else
-    echo "test.sh: resource-agents, fence-agents or iproute2 missing and cannot install them (needs root and apt-get)"
+    echo "test.sh: resource-agents, fence-agents, iproute2 or arping missing and cannot install them (needs root and apt-get)"
   fi
 fi
 log=$(mktemp)

@@ -76,6 +76,9 @@ internal sealed partial class AgentLoop
         if (database.Config is not { } current || database.State is not { } state) return Refuse("the cluster has no committed configuration yet; retry shortly");
         var loaded = ConfigLoader.Load(request.Text, request.Origin);
         if (loaded.Config is not { } next) return Refuse(string.Join("\n", loaded.Problems.Select(InputFile.Format)));
+        // Agent meta-data checks run programs: the client ran them; here only the checks that need none.
+        if (Execution.ConfigHostCheck.Run(next, request.Origin, request.Text, agents: false).Errors is { Count: > 0 } hostProblems)
+            return Refuse(string.Join("\n", hostProblems.Select(InputFile.Format)));
         if (ConfigChangeRules.Check(current, state, next).ToList() is { Count: > 0 } problems) return Refuse(string.Join("; ", problems));
         if (byIndex.Count >= MaxPendingRequests) return Refuse("too many requests in flight; retry");
         var data = DatabaseCodec.Encode(new ConfigCommitted(database.ConfigVersion + 1, request.Text, request.Origin));

@@ -35,6 +35,8 @@ internal sealed record AgentSettings(
         var loaded = ConfigLoader.Load(text, configPath);
         if (loaded.Config is not { } config)
             throw new AgentSetupException(string.Join("\n", loaded.Problems.Select(InputFile.Format)) + $"\n{configPath}: {loaded.Problems.Count} problem(s); the agent does not start");
+        if (Execution.ConfigHostCheck.Run(config, configPath, text, agents: true).Errors is { Count: > 0 } hostProblems)
+            throw new AgentSetupException(string.Join("\n", hostProblems.Select(InputFile.Format)) + $"\n{configPath}: {hostProblems.Count} problem(s); the agent does not start");
         if (!config.HasNode(nodeName))
             throw new AgentSetupException($"{configPath}: no node named '{nodeName}' (nodes: {string.Join(", ", config.Nodes.Select(n => n.Name))})");
         var node = config.Node(nodeName);

@@ -33,13 +33,21 @@ public static class ConfigCommand
             stderr.WriteLine($"vigil config apply: {file}: {loaded.Problems.Count} problem(s); nothing applied");
             return 1;
         }
+        var text = File.ReadAllText(file.FullName);
+        var host = Cli.Agent.Execution.ConfigHostCheck.Run(loaded.Config, file.ToString(), text, agents: true);
+        foreach (var warning in host.Warnings) stderr.WriteLine((warning with { Message = "warning: " + warning.Message }).ToString());
+        if (host.Errors.Count > 0)
+        {
+            foreach (var problem in host.Errors) stderr.WriteLine(InputFile.Format(problem));
+            stderr.WriteLine($"vigil config apply: {file}: {host.Errors.Count} problem(s); nothing applied");
+            return 1;
+        }
         var (client, error) = AgentClient.From(api is null ? file : null, node, api, token);
         if (client is null)
         {
             stderr.WriteLine("vigil config apply: " + error);
             return 2;
         }
-        var text = File.ReadAllText(file.FullName);
         var origin = Uri.EscapeDataString($"vigil config apply {file.Name}");
         var (status, body, failure) = client.PostAsync($"v1/config?origin={origin}", text).GetAwaiter().GetResult();
         using (body)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Vigil.Cli.Agent.Execution;
 using Vigil.Cli.Agent.Execution.Ocf;
 using Vigil.Core.Configuration;
 
@@ -42,7 +43,7 @@ public static class ValidateCommand
             if (text is null)
                 return Report(name, [new ConfigProblem(name, 0, 0, "cannot read: " + error)], [], json, stdout, stderr);
             var result = ConfigLoader.Load(text, name);
-            var agents = result.Config is { } loaded ? AgentTypeCheck.Run(loaded, name, text, OcfAgent.DefaultRoot) : AgentTypeFindings.None;
+            var agents = result.Config is { } loaded ? ConfigHostCheck.Run(loaded, name, text, agents: true) : AgentTypeFindings.None;
             IReadOnlyList<ConfigProblem> problems = [.. result.Problems, .. agents.Errors];
             if (json || problems.Count > 0) return Report(name, problems, agents.Warnings, json, stdout, stderr);
             foreach (var warning in agents.Warnings) stderr.WriteLine(Warning(warning));

@@ -29,7 +29,7 @@ public class OcfClusterTests
         File.Delete(State(cluster, "n1"));
         cluster.WaitUntil(() => VigilCli.Run("events", "--config", cluster.ConfigPath, "--node", "n1").Output
             .Contains("monitor of dummy (webgroup) failed on n1", StringComparison.Ordinal) && File.Exists(State(cluster, "n1")), Long, "restarted in place on n1");
-        Assert.Equal(("running", "n1"), cluster.Group("n2"));
+        cluster.WaitUntil(() => cluster.Group("n2") == ("running", "n1"), Long, "the restart reported done: still on n1");
 
         File.Delete(State(cluster, "n1")); // again: local_restarts 1 is spent, so the group fails over
         cluster.WaitUntil(() => cluster.Group("n2") == ("running", "n2") && File.Exists(State(cluster, "n2")), Long, "Dummy failed over to n2");

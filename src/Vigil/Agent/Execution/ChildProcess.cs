@@ -30,7 +30,7 @@ internal static class ChildProcess
     public const int MaxOutputChars = 8 * 1024;
 
     /// <summary>How long output may still arrive after the program exited.</summary>
-    private static readonly TimeSpan OutputGrace = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan OutputGrace = TimeSpan.FromSeconds(1);
 
     private const string Setsid = "/usr/bin/setsid";
     private const int SigKill = 9;
