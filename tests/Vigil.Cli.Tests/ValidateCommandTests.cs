@@ -24,7 +24,7 @@ public sealed class ValidateCommandTests : IDisposable
             cluster: { name: tiny, id: 1 }
             networks: [ { name: net } ]
             nodes: [ { name: n1, addresses: { net: 10.0.0.1:7400 } } ]
-            resources: [ { name: r, type: process } ]
+            resources: [ { name: r, type: process, params: { command: "sleep 1000" } } ]
             failover_policies: [ { name: p, domain: [n1] } ]
             resource_groups: [ { name: g, resources: [r], policy: p } ]
             """);

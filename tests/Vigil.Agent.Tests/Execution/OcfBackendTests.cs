@@ -34,6 +34,7 @@ public sealed class OcfBackendTests : IDisposable
         { ResourceAction.Monitor, 8, ActionResult.Running, "exit 8 (running promoted): reason 8" },
         { ResourceAction.Stop, 8, ActionResult.Failed, "exit 8 (running promoted): reason 8" },
         { ResourceAction.Monitor, 9, ActionResult.Failed, "exit 9 (failed promoted): reason 9" },
+        { ResourceAction.Exclusive, 9, ActionResult.Running, "exit 9 (failed promoted): reason 9" },
         { ResourceAction.Monitor, 190, ActionResult.Running, "exit 190 (degraded); warning: taken as success: reason 190" },
         { ResourceAction.Start, 190, ActionResult.Success, "exit 190 (degraded); warning: taken as success: reason 190" },
         { ResourceAction.Monitor, 191, ActionResult.Running, "exit 191 (degraded promoted); warning: taken as running promoted: reason 191" },

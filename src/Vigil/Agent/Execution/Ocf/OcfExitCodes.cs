@@ -72,6 +72,8 @@ internal static class OcfExitCodes
             NotRunning when probe => ActionResult.NotRunning,
             NotRunning when action == ResourceAction.Stop => ActionResult.Success, // already stopped
             RunningPromoted or DegradedPromoted when probe => ActionResult.Running,
+            // The exclusive probe asks "does it run here?": a failed promoted instance does (the monitor then reports the failure).
+            FailedPromoted when action == ResourceAction.Exclusive => ActionResult.Running,
             RunningPromoted or DegradedPromoted when action == ResourceAction.Start => ActionResult.Success,
             _ => ActionResult.Failed, // a stop that leaves it running promoted, 1-6, 9, anything else
         };
