@@ -83,6 +83,8 @@ internal sealed partial class AgentLoop
         if (byIndex.Count >= MaxPendingRequests) return Refuse("too many requests in flight; retry");
         var data = DatabaseCodec.Encode(new ConfigCommitted(database.ConfigVersion + 1, request.Text, request.Origin));
         var membership = MembershipOf(next);
+        if (!membership.SameAs(raft.Membership) && Core.Consensus.MembershipChange.WhyUnsafe(raft.Membership, membership) is { } unsafeChange)
+            return Refuse("this voter change cannot be made in one step: " + unsafeChange);
         var index = membership.SameAs(raft.Membership) ? raft.Propose(data) : raft.ProposeMembership(membership, data);
         if (index is null) return Refuse("the leader could not propose it now (a membership change is still in progress, or too many entries are uncommitted); retry");
         byIndex[index.Value] = (from, request.Id, local, clock.Now);

@@ -138,6 +138,23 @@ public sealed class RaftMembershipTests
             RaftMembership.Of(voters.Split(' ', StringSplitOptions.RemoveEmptyEntries), tiebreaker);
 
         Assert.Equal(safe, MembershipChange.IsSafe(Of(from, fromTiebreaker), Of(to, toTiebreaker)));
+        Assert.Equal(safe, MembershipChange.WhyUnsafe(Of(from, fromTiebreaker), Of(to, toTiebreaker)) is null);
+    }
+
+    [Fact]
+    public void An_unsafe_change_says_why_and_what_to_apply_first()
+    {
+        var twoWithTiebreaker = RaftMembership.Of(["a", "b"], "a");
+        var why = MembershipChange.WhyUnsafe(twoWithTiebreaker, RaftMembership.Of(["a", "b", "c"], null));
+        Assert.Equal("with 2 voters the tiebreaker a decides a 50/50 split, so changing the voters in the same step could let two disjoint " +
+            "majorities exist; a two-voter cluster always has a tiebreaker, so Vigil cannot grow or shrink it while it runs yet (a known limitation)", why);
+        Assert.Equal("with 4 voters the tiebreaker a decides a 50/50 split, so changing the voters in the same step could let two disjoint " +
+            "majorities exist; first apply a version without a tiebreaker, then change the voters",
+            MembershipChange.WhyUnsafe(RaftMembership.Of(["a", "b", "c", "d"], "a"), RaftMembership.Of(["a", "b", "c"], null)));
+        Assert.Equal("the tiebreaker moves from a to b in one step; apply a version without a tiebreaker first, then one with b",
+            MembershipChange.WhyUnsafe(twoWithTiebreaker, RaftMembership.Of(["a", "b"], "b")));
+        Assert.Equal("2 voters change at once; add or remove one node per configuration version",
+            MembershipChange.WhyUnsafe(RaftMembership.Of(["a", "b", "c"], null), RaftMembership.Of(["a", "d", "e", "b", "c"], null)));
     }
 
     [Fact]
