@@ -48,29 +48,32 @@ internal sealed partial class AgentLoop
     {
         if (controller is null) return;
         var view = CurrentView();
-        if (controllerView is null || view.ViewId != controllerView.ViewId)
+        var viewChanged = controllerView is null || view.ViewId != controllerView.ViewId;
+        if (viewChanged)
         {
             controllerView = view;
             StepController(new NodeMembershipChanged(view));
-            ClusterFactsChanged(view);
         }
         StepController(new NodeTick());
-        NoteQuorum();
+        if (QuorumChanged() || viewChanged) ClusterFactsChanged(view);
     }
 
     private bool? hadQuorum;
 
-    /// <summary>quorum_lost / quorum_regained as this node's controller sees it (what decides whether it may run groups).</summary>
-    private void NoteQuorum()
+    /// <summary>
+    /// quorum_lost / quorum_regained as this node's controller sees it (what decides whether it may run groups);
+    /// true when it changed.
+    /// </summary>
+    private bool QuorumChanged()
     {
-        if (controller?.State is null) return;
+        if (controller?.State is null) return false;
         var quorate = controller.QuorumAt(clock.Now) != Core.Quorum.QuorumStatus.NoQuorum;
-        if (hadQuorum == quorate) return;
+        if (hadQuorum == quorate) return false;
         if (hadQuorum is not null || !quorate)
             LocalEvent(quorate ? "quorum_regained" : "quorum_lost",
                 quorate ? $"{settings.Node.Name} has quorum again" : $"{settings.Node.Name} lost quorum (no leader lease, or too few nodes in its view)");
         hadQuorum = quorate;
-        if (controllerView is not null) ClusterFactsChanged(controllerView);
+        return true;
     }
 
     /// <summary>Facts that agents' Pacemaker tools (crm_node) read: nodes, members, quorum.</summary>

@@ -126,7 +126,9 @@ internal sealed partial class AgentLoop
     /// <summary>On the leader: an operator command, checked and handed to the coordinator.</summary>
     private ClientResponse OperatorRequested(ClientRequest request)
     {
-        ClientResponse Answer(bool ok, string message, bool notFound = false) => new(request.Id, ok, message, database.ConfigVersion, NotFound: notFound);
+        ClientResponse Answer(bool ok, string message) => new(request.Id, ok, message, database.ConfigVersion);
+        // "no node named n9", "no resource group named x", "no resource named y": the API answers 404.
+        ClientResponse Refused(string why) => Answer(false, why) with { NotFound = why.StartsWith("no ", StringComparison.Ordinal) };
         OperatorCall? call;
         try
         {
@@ -140,9 +142,9 @@ internal sealed partial class AgentLoop
         if (database.Config is not { } config || database.State is not { } state || coordinator is null)
             return Answer(false, "the leader is not coordinating yet (it is still catching up); retry in a moment");
         var (command, missing) = ToCommand(config, call);
-        if (command is null) return Answer(false, missing!, notFound: missing!.StartsWith("no ", StringComparison.Ordinal));
+        if (command is null) return Refused(missing!);
         if (Coordinator.Refusal(config, state, command) is { } refusal)
-            return Answer(false, refusal, notFound: refusal.StartsWith("no ", StringComparison.Ordinal));
+            return Refused(refusal);
         StepCoordinator(new OperatorRequest(command));
         log.Write("coordinator", $"operator request accepted: {Describe(command)}");
         return Answer(true, $"accepted: {Describe(command)} (follow it with 'vigil events --follow' or 'vigil status')");

@@ -64,7 +64,6 @@ public static class EventsCommand
                     stdout.WriteLine(json ? e.GetRawText() : Line(e));
                     after = Math.Max(after, e.GetProperty("seq").GetInt64());
                 }
-                if (first) after = Math.Max(after, root.GetProperty("events").GetArrayLength() == 0 ? lastSeq : after);
             }
             stdout.Flush();
             first = false;

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Vigil.Cli.Agent.Wire;
 
@@ -50,7 +48,7 @@ internal sealed class DemoLayout
         var dir = Directory.CreateTempSubdirectory("vigil-demo-").FullName;
         try
         {
-            var ports = FreePorts(Nodes.Count * 3 + 1);
+            var ports = LoopbackPorts.Free(Nodes.Count * 3 + 1);
             var api = Nodes.Select((n, i) => (n, ports[3 * i + 2])).ToDictionary(p => p.n, p => p.Item2, StringComparer.Ordinal);
             var layout = new DemoLayout(dir, api, ports[^1]);
             var keyPath = Path.Combine(dir, "cluster.key");
@@ -108,37 +106,4 @@ internal sealed class DemoLayout
 
     /// <summary>A YAML double-quoted scalar.</summary>
     private static string YamlQuote(string text) => "\"" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
-
-    /// <summary>Ports free for both UDP and TCP on 127.0.0.1 (heartbeats and Raft use UDP, the API and the service TCP), all distinct.</summary>
-    private static List<int> FreePorts(int count)
-    {
-        var sockets = new List<Socket>();
-        try
-        {
-            var ports = new List<int>();
-            while (ports.Count < count)
-            {
-                var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-                sockets.Add(udp);
-                udp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-                var port = ((IPEndPoint)udp.LocalEndPoint!).Port;
-                var tcp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                sockets.Add(tcp);
-                try
-                {
-                    tcp.Bind(new IPEndPoint(IPAddress.Loopback, port));
-                    ports.Add(port);
-                }
-                catch (SocketException)
-                {
-                    // Taken for TCP: the UDP socket stays open until the end so the same port is not offered again.
-                }
-            }
-            return ports;
-        }
-        finally
-        {
-            foreach (var socket in sockets) socket.Dispose();
-        }
-    }
 }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 
@@ -28,7 +26,7 @@ internal sealed class AgentCluster : IDisposable
     {
         Dir = Directory.CreateTempSubdirectory("vigil-cluster-").FullName;
         Names = Enumerable.Range(1, nodes).Select(i => $"n{i}").ToList();
-        var ports = FreePorts(nodes * 3);
+        var ports = global::Vigil.Cli.Demo.LoopbackPorts.Free(nodes * 3);
         var examples = Path.Combine(RepoRoot(), "examples", "local-3");
         Directory.CreateDirectory(Path.Combine(Dir, "actions"));
         File.Copy(Path.Combine(examples, "actions", "marker"), Path.Combine(Dir, "actions", "marker"));
@@ -199,38 +197,6 @@ internal sealed class AgentCluster : IDisposable
         }
         catch (IOException)
         {
-        }
-    }
-
-    private static List<int> FreePorts(int count)
-    {
-        var sockets = new List<Socket>();
-        try
-        {
-            var ports = new List<int>();
-            while (ports.Count < count)
-            {
-                // A port free for both UDP and TCP (heartbeats/Raft use UDP, the API TCP).
-                var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-                udp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-                var port = ((IPEndPoint)udp.LocalEndPoint!).Port;
-                var tcp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                try
-                {
-                    tcp.Bind(new IPEndPoint(IPAddress.Loopback, port));
-                    ports.Add(port);
-                }
-                catch (SocketException)
-                {
-                }
-                sockets.Add(udp);
-                sockets.Add(tcp);
-            }
-            return ports;
-        }
-        finally
-        {
-            foreach (var s in sockets) s.Dispose();
         }
     }
 

@@ -1,3 +1,4 @@
+using Vigil.Cli.Agent.Execution;
 using Vigil.Testing.Cluster;
 
 namespace Vigil.Agent.Tests.Cluster;
@@ -31,7 +32,7 @@ public class FencingClusterTests
         cluster.Kill("n1"); // the agent dies; the resource it started keeps running, as after a real agent crash
         Assert.True(Directory.Exists($"/proc/{pid}"), "the resource outlives its agent");
         cluster.WaitUntil(() => cluster.Group("n2") is ("running", "n2" or "n3"), Long, "webgroup running elsewhere");
-        Assert.True(IsGone(pid), "the process device killed n1's leftover before webgroup started elsewhere");
+        Assert.True(ProcessTable.IsGone(pid), "the process device killed n1's leftover before webgroup started elsewhere");
         var events = VigilCli.Run("events", "--config", cluster.ConfigPath, "--node", "n2").Output;
         Assert.Contains("n1 fenced by fencer", events, StringComparison.Ordinal);
     }
@@ -55,18 +56,5 @@ public class FencingClusterTests
         var status = cluster.MustStatus("n2");
         Assert.Equal("failed", status.GetProperty("nodes")[0].GetProperty("health").GetString());
         Assert.Equal(("unclean", "n1"), cluster.Group("n2"));
-    }
-
-    private static bool IsGone(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z');
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or IOException)
-        {
-            return true;
-        }
     }
 }

@@ -1,3 +1,4 @@
+using Vigil.Cli.Agent.Execution;
 using Vigil.Testing.Cluster;
 
 namespace Vigil.Agent.Tests.Cluster;
@@ -97,7 +98,7 @@ public class ScriptGroupTests
         var actions = File.ReadAllLines(RunFile(cluster, "n1", "actions.log"));
         Assert.Equal("stop", actions[actions.ToList().LastIndexOf("start") + 1]); // a timed-out start is followed by a stop
         var child = int.Parse(File.ReadAllText(RunFile(cluster, "n1", "hang.child")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
-        cluster.WaitUntil(() => IsGone(child), TimeSpan.FromSeconds(5), "the start's background child killed with its process group");
+        cluster.WaitUntil(() => ProcessTable.IsGone(child), TimeSpan.FromSeconds(5), "the start's background child killed with its process group");
     }
 
     private static AgentCluster NewCluster(string extraConfig = "")
@@ -112,20 +113,6 @@ public class ScriptGroupTests
     {
         File.WriteAllText(path, text.Replace("\r", "", StringComparison.Ordinal) + "\n");
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-    }
-
-    /// <summary>No such process, or only a zombie waiting for init to reap it.</summary>
-    private static bool IsGone(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z');
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or IOException)
-        {
-            return true;
-        }
     }
 
     private static string RunFile(AgentCluster cluster, string node, string name) => Path.Combine(cluster.DataDir(node), "run", name);

@@ -253,10 +253,10 @@ internal sealed class OcfSandbox : IDisposable
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < limit)
         {
-            if (IsGone(pid)) return true;
+            if (ProcessTable.IsGone(pid)) return true;
             await Task.Delay(50);
         }
-        return IsGone(pid);
+        return ProcessTable.IsGone(pid);
     }
 
     /// <summary>Fails the test, saying what to install, when resource-agents is missing (CI installs it).</summary>
@@ -275,20 +275,6 @@ internal sealed class OcfSandbox : IDisposable
         catch (IOException)
         {
             // best effort
-        }
-    }
-
-    private static bool IsGone(int pid)
-    {
-        try
-        {
-            // Field 3 of /proc/PID/stat is the state; the name (field 2) is in parentheses and may hold spaces.
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z');
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or IOException)
-        {
-            return true;
         }
     }
 }

@@ -1,7 +1,6 @@
 using Vigil.Cli.Agent.Execution.Ocf;
 using Vigil.Core.Configuration;
 using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace Vigil.Cli.Agent.Execution;
 
@@ -32,26 +31,6 @@ internal static class ConfigHostCheck
     private static ConfigProblem At(string file, Mark? at, string message) =>
         new(file, at is { } m ? (int)m.Line : 0, at is { } c ? (int)c.Column : 0, message);
 
-    /// <summary>name -> where the entry starts, for the list under a top-level key.</summary>
-    private static Dictionary<string, Mark> Entries(string yamlText, string section)
-    {
-        var found = new Dictionary<string, Mark>(StringComparer.Ordinal);
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(yamlText));
-        }
-        catch (Exception e) when (e is YamlException or InvalidOperationException)
-        {
-            return found;
-        }
-        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root) return found;
-        if (Value(root, section) is not YamlSequenceNode list) return found;
-        foreach (var entry in list.Children.OfType<YamlMappingNode>())
-            if (Value(entry, "name") is YamlScalarNode { Value: { } name }) found.TryAdd(name, entry.Start);
-        return found;
-    }
-
-    private static YamlNode? Value(YamlMappingNode map, string key) =>
-        map.Children.FirstOrDefault(pair => pair.Key is YamlScalarNode { Value: var k } && k == key).Value;
+    private static Dictionary<string, Mark> Entries(string yamlText, string section) =>
+        ConfigYaml.Entries(yamlText, section).ToDictionary(e => e.Key, e => e.Value.Start, StringComparer.Ordinal);
 }

@@ -60,30 +60,15 @@ internal static class AgentTypeCheck
         public static Dictionary<string, ResourcePlaces> Find(string yamlText)
         {
             var places = new Dictionary<string, ResourcePlaces>(StringComparer.Ordinal);
-            var stream = new YamlStream();
-            try
+            foreach (var (name, entry) in ConfigYaml.Entries(yamlText, "resources"))
             {
-                stream.Load(new StringReader(yamlText));
-            }
-            catch (Exception e) when (e is YamlException or InvalidOperationException)
-            {
-                return places;
-            }
-            if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root) return places;
-            if (Value(root, "resources") is not YamlSequenceNode resources) return places;
-            foreach (var entry in resources.Children.OfType<YamlMappingNode>())
-            {
-                if (Value(entry, "name") is not YamlScalarNode { Value: { } name }) continue;
                 var keys = new Dictionary<string, Mark>(StringComparer.Ordinal);
-                if (Value(entry, "params") is YamlMappingNode parameters)
+                if (ConfigYaml.Value(entry, "params") is YamlMappingNode parameters)
                     foreach (var key in parameters.Children.Keys.OfType<YamlScalarNode>())
                         if (key.Value is { } k) keys.TryAdd(k, key.Start);
-                places.TryAdd(name, new ResourcePlaces(entry.Start, Value(entry, "type")?.Start, keys));
+                places.Add(name, new ResourcePlaces(entry.Start, ConfigYaml.Value(entry, "type")?.Start, keys));
             }
             return places;
         }
-
-        private static YamlNode? Value(YamlMappingNode map, string key) =>
-            map.Children.FirstOrDefault(pair => pair.Key is YamlScalarNode { Value: var k } && k == key).Value;
     }
 }

@@ -52,6 +52,9 @@ internal static class ProcessTable
         return new ProcStat(pid, fields[0][0], group, session, startTime);
     }
 
+    /// <summary>No such process any more, or only a zombie waiting for its reaper.</summary>
+    public static bool IsGone(int pid) => Read(pid) is not { IsLive: true };
+
     /// <summary>True while the process <paramref name="pid"/> that started at <paramref name="startTime"/> lives (not a zombie, not a reused pid).</summary>
     public static bool IsLive(int pid, ulong startTime) => Read(pid) is { IsLive: true } stat && stat.StartTime == startTime;
 
