@@ -10,7 +10,7 @@ if [ ! -x /usr/lib/ocf/resource.d/heartbeat/Dummy ] || [ ! -x /usr/sbin/fence_du
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "test.sh: installing resource-agents fence-agents iproute2 iputils-arping (apt-get)"
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq && apt-get install -y -qq --no-install-recommends resource-agents fence-agents iproute2 iputils-arping >/dev/null \
+    apt-get update -qq && apt-get install -y -qq resource-agents fence-agents iproute2 iputils-arping >/dev/null \
       || echo "test.sh: apt-get failed; the OCF and fence agent tests will fail"
   else
     echo "test.sh: resource-agents, fence-agents, iproute2 or arping missing and cannot install them (needs root and apt-get)"
