@@ -4,16 +4,16 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 # The tests run real OCF agents (resource-agents: Dummy, IPaddr2, ethmonitor — which needs arping) and fence
-# agents (fence-agents: fence_dummy); as root with apt they are installed here when missing, else those tests fail saying what to install.
+# agents (fence-agents: fence_dummy), and the interface tests ping from a network namespace (iputils-ping); as root with apt they are installed here when missing, else those tests fail saying what to install.
 if [ ! -x /usr/lib/ocf/resource.d/heartbeat/Dummy ] || [ ! -x /usr/sbin/fence_dummy ] || ! command -v ip >/dev/null 2>&1 \
-   || ! command -v arping >/dev/null 2>&1; then
+   || ! command -v arping >/dev/null 2>&1 || ! command -v ping >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "test.sh: installing resource-agents fence-agents iproute2 iputils-arping (apt-get)"
+    echo "test.sh: installing resource-agents fence-agents iproute2 iputils-arping iputils-ping (apt-get)"
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq && apt-get install -y -qq resource-agents fence-agents iproute2 iputils-arping >/dev/null \
+    apt-get update -qq && apt-get install -y -qq resource-agents fence-agents iproute2 iputils-arping iputils-ping >/dev/null \
       || echo "test.sh: apt-get failed; the OCF and fence agent tests will fail"
   else
-    echo "test.sh: resource-agents, fence-agents, iproute2 or arping missing and cannot install them (needs root and apt-get)"
+    echo "test.sh: resource-agents, fence-agents, iproute2, arping or ping missing and cannot install them (needs root and apt-get)"
   fi
 fi
 log=$(mktemp)

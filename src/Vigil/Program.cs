@@ -19,6 +19,7 @@ public static class Program
         root.Subcommands.Add(KeygenCommand.Create());
         foreach (var admin in AdminCommands.Create()) root.Subcommands.Add(admin);
         root.Subcommands.Add(EventsCommand.Create());
+        root.Subcommands.Add(IpCommand.Create());
         foreach (var demo in DemoCommand.Create()) root.Subcommands.Add(demo);
         return root.Parse(args).Invoke();
     }

@@ -227,5 +227,6 @@ public sealed record NotifyConfig(string Command, TimeSpan Timeout, IReadOnlyLis
         "group_stopped", "group_failed", "runtime_domain_changed", "group_move_requested", "failback_requested",
         "node_admin_changed", "failures_cleared", "cluster_formed",
         "local_group_running", "local_group_stopped", "local_group_failed", "action_failed", "quorum_lost", "quorum_regained",
+        .. Interfaces.InterfaceEventKinds.All,
     ];
 }

@@ -40,7 +40,7 @@ internal sealed partial class AgentLoop
         controller = new NodeController(config, settings.Node.Name, identity.Incarnation);
         controllerLife++;
         controllerView = null;
-        actions = new ActionRunner(settings, () => database.Config!, log.For("action"));
+        actions = new ActionRunner(settings, () => database.Config!, log.For("action"), Interfaces);
         log.Write("node", $"controller on config version {database.ConfigVersion} (incarnation {identity.Incarnation})");
     }
 

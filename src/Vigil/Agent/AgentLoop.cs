@@ -59,6 +59,8 @@ internal sealed partial class AgentLoop
         raft = new RaftNode(settings.Node.Name, MembershipOf(settings.Config), restored, options, Seed());
         startedAt = clock.Now;
         notify = new Events.NotifyHooks(settings, () => database.Config ?? settings.Config, log.For("notify"));
+        Interfaces = new Interfaces.InterfaceService(settings.Node.Name, settings.DataDir, database.Config ?? settings.Config,
+            () => database.Config ?? settings.Config, (kind, message) => LocalEvent(kind, message), log.For("interfaces"));
         if (database.Config is not null)
         {
             link.UpdatePeers(database.Config);
@@ -67,6 +69,12 @@ internal sealed partial class AgentLoop
         log.Write("raft", $"recovered term {restored.HardState.Term}, commit {restored.HardState.Commit}, " +
             $"{restored.Entries.Count} entries after snapshot {restored.Snapshot?.Index ?? 0}; membership {raft.Membership}");
     }
+
+    /// <summary>The node's interface groups and ip_address resources (its own thread; started by the runner).</summary>
+    public Interfaces.InterfaceService Interfaces { get; }
+
+    /// <summary>The newest committed configuration, else the file's (any thread).</summary>
+    public Core.Configuration.ClusterConfig CurrentConfig => database.Config ?? settings.Config;
 
     /// <summary>Milliseconds since the loop last finished an iteration (the watchdog reads it).</summary>
     public long StalledForMs => Environment.TickCount64 - Interlocked.Read(ref lastLoopTicks);

@@ -53,6 +53,8 @@ internal static class AgentRunner
         using var link = new ClusterLink(settings, key, identity.Epoch, monitor, monitorGate, clock, log.For("wire"));
         var loop = new AgentLoop(settings, log, clock, link, storage, identity, monitor, monitorGate);
         link.Start(m => loop.Post(m));
+        using var interfaces = loop.Interfaces;
+        interfaces.Start();
         using var heartbeats = new HeartbeatService(link, monitor, monitorGate, clock, settings.Config.Cluster.Timing.HeartbeatInterval, identity.Incarnation);
         heartbeats.Start();
         using var watchdog = new LoopWatchdog(loop, settings.Config, log);
@@ -62,7 +64,8 @@ internal static class AgentRunner
             try
             {
                 var token = ApiToken.LoadOrCreate(settings.DataDir, log.For("api"));
-                api = AgentApi.StartAsync(endpoint, loop.Post, token, loop.Events).GetAwaiter().GetResult();
+                api = AgentApi.StartAsync(endpoint, loop.Post, token, loop.Events,
+                    new IpEndpoints.Context(settings.Node.Name, loop.Interfaces, () => loop.CurrentConfig)).GetAwaiter().GetResult();
                 log.Write("api", $"listening on http://{endpoint}");
             }
             catch (IOException e)

@@ -13,7 +13,7 @@ namespace Vigil.Cli.Agent.Api;
 /// The node's admin API on its loopback `api` address (Kestrel minimal API). Reads are open to the host:
 /// GET /v1/status, GET /v1/events?after=SEQ&amp;limit=N&amp;wait=SECONDS. Changes need the data dir's token
 /// (<see cref="ApiToken"/>): POST /v1/config (YAML body), /v1/groups/{group}/move {"node"}, /v1/groups/{group}/failback,
-/// /v1/nodes/{node}/admin {"state"}, /v1/nodes/{node}/fence, /v1/resources/{resource}/cleanup {"node"?}.
+/// /v1/nodes/{node}/admin {"state"}, /v1/nodes/{node}/fence, /v1/resources/{resource}/cleanup {"node"?}; `vigil ip` in <see cref="IpEndpoints"/>.
 /// Every answer is JSON; errors are {"error": "..."} with 400 (malformed), 401 (no or wrong token), 404 (no such
 /// group/node/resource), 409 (refused), 503 (no answer) — never a stack trace. Requests reach the agent's loop
 /// as events and wait for its answer (bounded time).
@@ -29,7 +29,8 @@ internal sealed class AgentApi : IAsyncDisposable
 
     private AgentApi(WebApplication app) => this.app = app;
 
-    public static async Task<AgentApi> StartAsync(IPEndPoint endpoint, Func<AgentEvent, bool> post, ApiToken token, EventLog events)
+    public static async Task<AgentApi> StartAsync(IPEndPoint endpoint, Func<AgentEvent, bool> post, ApiToken token, EventLog events,
+        IpEndpoints.Context? ip = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -93,6 +94,7 @@ internal sealed class AgentApi : IAsyncDisposable
         app.MapPost("/v1/resources/{resource}/cleanup", async (string resource, HttpRequest request) =>
             await Body(request, optional: true) is var (body, error) && error is not null ? error
             : await Operator(post, new OperatorCall("cleanup", Resource: resource, Node: Text(body, "node"))));
+        if (ip is not null) IpEndpoints.Map(app, ip.Node, ip.Interfaces, ip.Config);
         app.MapFallback(() => Error(404, "no such endpoint; see docs/api.md (GET /v1/status, GET /v1/events, POST /v1/…)"));
         await app.StartAsync();
         return new AgentApi(app);

@@ -6,11 +6,11 @@ namespace Vigil.Cli.Agent.Execution;
 /// <summary>
 /// Runs the resource actions the node controller asks for, through the backend of the resource's type: a
 /// declared resource type (FailSafe action scripts), "ocf:PROVIDER:AGENT", "systemd:UNIT", the built-in
-/// "process", or "ip_address" (comes with the interface failover issue; fails here with that reason). At most
+/// "process", or "ip_address" (through the node's interface groups, <see cref="Interfaces.InterfaceService"/>). At most
 /// <see cref="MaxConcurrent"/> actions run at once; each action's output goes to the agent's log, prefixed with
 /// the resource's name.
 /// </summary>
-internal sealed class ActionRunner(AgentSettings settings, Func<ClusterConfig> config, Action<string> log)
+internal sealed class ActionRunner(AgentSettings settings, Func<ClusterConfig> config, Action<string> log, Interfaces.InterfaceService? interfaces = null)
 {
     public const int MaxConcurrent = 8;
 
@@ -21,6 +21,7 @@ internal sealed class ActionRunner(AgentSettings settings, Func<ClusterConfig> c
     private readonly OcfBackend ocf = new();
     private readonly SystemdBackend systemd = new();
     private readonly ProcessBackend process = new();
+    private readonly IpAddressBackend ipAddress = new(interfaces);
 
     public async Task<ActionCompleted> RunAsync(RunAction action, CancellationToken cancel)
     {
@@ -54,7 +55,8 @@ internal sealed class ActionRunner(AgentSettings settings, Func<ClusterConfig> c
         if (type.StartsWith("ocf:", StringComparison.Ordinal)) return ocf;
         if (type.StartsWith("systemd:", StringComparison.Ordinal)) return systemd;
         if (type == "process") return process;
-        return new UnsupportedBackend($"type {type} is not supported by this agent yet (ip_address comes with interface failover)");
+        if (type == "ip_address") return ipAddress;
+        return new UnsupportedBackend($"type {type} is not supported by this agent");
     }
 
     private sealed class UnsupportedBackend(string why) : IResourceBackend

@@ -1,0 +1,83 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Vigil.Cli.Agent.Interfaces;
+using Vigil.Core.Configuration;
+using Vigil.Core.Interfaces;
+
+namespace Vigil.Cli.Agent.Api;
+
+/// <summary>
+/// `vigil ip` on the node's API (lkipbu's and CIP's commands): GET /v1/ip (this node's interface groups), and with
+/// the token POST /v1/ip/backup {"resource","interface","action":"add"|"remove"}, /v1/ip/move {"resource"},
+/// /v1/ip/switch {"target": GROUP or RESOURCE}. They act on this node's interface groups only: run them against
+/// the node where the address is. Answers {"message"} (200) or {"error"} with 400, 404 or 409.
+/// </summary>
+internal static class IpEndpoints
+{
+    /// <summary>What the endpoints need from the agent.</summary>
+    public sealed record Context(string Node, InterfaceService? Interfaces, Func<ClusterConfig> Config);
+
+    public static void Map(WebApplication app, string node, InterfaceService? interfaces, Func<ClusterConfig> config)
+    {
+        app.MapGet("/v1/ip", () => Results.Json(new IpStatusModel(node, interfaces?.Views ?? []), AgentMessages.Json));
+        app.MapPost("/v1/ip/backup", async (HttpRequest request, CancellationToken cancel) =>
+        {
+            var body = await BodyAsync(request);
+            var (resource, iface, action) = (Text(body, "resource"), Text(body, "interface"), Text(body, "action"));
+            if (resource is null || iface is null || action is not ("add" or "remove"))
+                return Error(400, "the body must be {\"resource\": NAME, \"interface\": NAME, \"action\": \"add\" | \"remove\"}");
+            return await Ask(node, interfaces, config(), resource, cancel, id => action == "add"
+                ? new BackupAdd(id, resource, iface)
+                : new BackupRemove(id, resource, iface));
+        });
+        app.MapPost("/v1/ip/move", async (HttpRequest request, CancellationToken cancel) =>
+            Text(await BodyAsync(request), "resource") is not { } resource
+                ? Error(400, "the body must be {\"resource\": NAME}")
+                : await Ask(node, interfaces, config(), resource, cancel, id => new MoveToBackup(id, resource)));
+        app.MapPost("/v1/ip/switch", async (HttpRequest request, CancellationToken cancel) =>
+        {
+            if (Text(await BodyAsync(request), "target") is not { } target) return Error(400, "the body must be {\"target\": GROUP or RESOURCE}");
+            if (interfaces?.Has(target) == true) return Result(await interfaces.AskAsync(target, id => new SwitchHome(id, null), cancel));
+            return await Ask(node, interfaces, config(), target, cancel, id => new SwitchHome(id, target));
+        });
+    }
+
+    private static async Task<IResult> Ask(string node, InterfaceService? interfaces, ClusterConfig config, string resource,
+        CancellationToken cancel, Func<long, InterfaceRequest> request)
+    {
+        var found = config.Resources.FirstOrDefault(r => r.Name == resource);
+        if (found is null) return Error(404, $"no resource or interface group named {resource}");
+        if (found.Type != "ip_address" || !found.Params.TryGetValue("interface_group", out var group))
+            return Error(409, $"{resource} is a {found.Type} resource, not an ip_address");
+        if (interfaces?.Has(group) != true) return Error(404, $"interface group {group} of {resource} is not defined on {node}");
+        return Result(await interfaces.AskAsync(group, request, cancel));
+    }
+
+    private static IResult Result((bool Ok, string Detail) answer) => answer.Ok
+        ? Results.Json(new { message = answer.Detail })
+        : Error(409, answer.Detail);
+
+    private static async Task<JsonElement?> BodyAsync(HttpRequest request)
+    {
+        using var reader = new StreamReader(request.Body);
+        var text = await reader.ReadToEndAsync();
+        try
+        {
+            using var document = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 8 });
+            return document.RootElement.ValueKind == JsonValueKind.Object ? document.RootElement.Clone() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string? Text(JsonElement? body, string name) =>
+        body is { } b && b.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static IResult Error(int status, string message) => Results.Json(new { error = message }, statusCode: status);
+}
+
+/// <summary>GET /v1/ip: this node's interface groups.</summary>
+internal sealed record IpStatusModel(string Node, IReadOnlyList<InterfaceGroupView> Groups);
