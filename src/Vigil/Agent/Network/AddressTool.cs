@@ -18,24 +18,28 @@ internal static class AddressTool
     public static readonly TimeSpan AnnouncementInterval = TimeSpan.FromMilliseconds(100);
 
     /// <summary>
-    /// <c>ip addr replace CIDR dev IFACE</c> (idempotent; IPv6 with <c>nodad</c> so the address is usable at once),
-    /// then source policy routing (<see cref="SourceRouting"/>: rule <c>from ADDRESS lookup 7600+ifindex pref 7600</c>)
-    /// and an announcement. Fails if the address or the rule could not be placed; a failed announcement or
-    /// an uncopied optional route only shows in the detail.
+    /// <c>ip addr replace CIDR dev IFACE</c> (idempotent; IPv6 with <c>nodad</c> so the address is usable at once)
+    /// and the source routing rule (<see cref="SourceRouting"/>) in one <c>ip -batch</c> process, then the
+    /// announcement (its first packet at once), then the interface's other main-table routes copied into its table.
+    /// Fails if the address or the rule could not be placed; a failed announcement or an uncopied optional route
+    /// only shows in the detail.
     /// </summary>
     public static async Task<(bool Ok, string Detail)> AddAsync(string iface, string cidr, CancellationToken cancel)
     {
         if (!Cidr.TryParse(cidr, out var parsed)) return (false, $"not an address/prefix: {cidr}");
         var index = IndexOf(iface, out var why);
         if (index == 0) return (false, why);
-        List<string> add = [parsed.FamilyOption, "addr", "replace", parsed.ToString(), "dev", iface];
-        if (parsed.IsV6) add.Add("nodad");
-        var result = await IpCommand.RunAsync(add, cancel);
-        if (!result.Ok) return (false, result.Describe(add));
-        var routing = await SourceRouting.InstallAsync(iface, index, parsed, cancel);
-        if (!routing.Ok) return (false, $"{parsed} added on {iface} but {routing.Detail}");
-        var announced = await AnnounceAsync(iface, parsed.Address);
-        return (true, $"{parsed} on {iface}; {routing.Detail}; {(announced.Ok ? "announced" : "not announced: " + announced.Detail)}");
+        var add = $"addr replace {parsed} dev {iface}{(parsed.IsV6 ? " nodad" : "")}";
+        List<string> lines = [add, .. SourceRouting.PointLines(iface, index, parsed)];
+        var (result, failed) = await IpCommand.RunBatchAsync([parsed.FamilyOption], lines, cancel);
+        if (failed.Contains(1)) return (false, $"ip {parsed.FamilyOption} {add}: {FirstError(result)}");
+        if (SourceRouting.Essential(lines.Count).Any(failed.Contains))
+            return (false, $"{parsed} added on {iface} but its source routing failed: {FirstError(result)}");
+        var announcing = AnnounceAsync(iface, parsed.Address);
+        var routes = await SourceRouting.CopyRoutesAsync(iface, index, parsed, cancel);
+        var announced = await announcing;
+        return (true, $"{parsed} on {iface}; rule from {parsed.Address} lookup {SourceRouting.Table(index)}; {routes}; " +
+            (announced.Ok ? "announced" : "not announced: " + announced.Detail));
     }
 
     /// <summary>
@@ -46,17 +50,21 @@ internal static class AddressTool
     {
         if (!Cidr.TryParse(cidr, out var parsed)) return (false, $"not an address/prefix: {cidr}");
         var index = IndexOf(iface, out _);
-        string[] del = [parsed.FamilyOption, "addr", "del", parsed.ToString(), "dev", iface];
-        var result = await IpCommand.RunAsync(del, cancel);
+        var del = $"addr del {parsed} dev {iface}";
+        List<string> lines = [del];
+        if (index != 0) lines.AddRange(SourceRouting.UnpointLines(index, parsed.Address));
+        var (result, failed) = await IpCommand.RunBatchAsync([parsed.FamilyOption], lines, cancel);
         var absent = result.Err.Contains("Cannot assign requested address", StringComparison.Ordinal)
             || result.Err.Contains("Address not found", StringComparison.Ordinal)
             || result.Err.Contains("Cannot find device", StringComparison.Ordinal);
-        if (!result.Ok && !absent) return (false, result.Describe(del));
-        var what = result.Ok ? $"{parsed} removed from {iface}" : $"{parsed} was not on {iface}";
-        if (index == 0) return (true, what);
-        var rule = await SourceRouting.RemoveAsync(index, parsed.Address, cancel);
-        return (true, $"{what}; {rule.Detail}");
+        if (failed.Contains(1) && !absent) return (false, $"ip {parsed.FamilyOption} {del}: {FirstError(result)}");
+        return (true, failed.Contains(1) ? $"{parsed} was not on {iface}" : $"{parsed} removed from {iface}");
     }
+
+    /// <summary>The first error line of a batch (the lines after it are ip's "Command failed" notes).</summary>
+    private static string FirstError(IpResult result) =>
+        result.Err.Split('\n').FirstOrDefault(l => l.Length > 0 && !l.StartsWith("Command failed", StringComparison.Ordinal))
+        ?? $"exit code {result.Code}";
 
     /// <summary>
     /// True if <paramref name="address"/> ("10.0.0.5", or "10.0.0.5/24" to also require that prefix length) is on

@@ -23,61 +23,48 @@ internal static class SourceRouting
     /// <summary>Tables are <see cref="TableBase"/> + ifindex.</summary>
     public const int TableBase = 7600;
 
-    private const int MaxRuleDeletes = 16;
+    /// <summary>Earlier Vigil rules for one address deleted before its new rule is added (normally there is one).</summary>
+    public const int StaleRuleDeletes = 4;
     private static readonly HashSet<string> FlagWords = ["linkdown", "dead", "offload", "trap", "rt_offload", "rt_trap", "rt_offload_failed", "notify", "pervasive"];
 
     /// <summary>The routing table of the interface with index <paramref name="ifindex"/>.</summary>
     public static int Table(int ifindex) => TableBase + ifindex;
 
     /// <summary>
-    /// Fills the interface's table (its connected prefix for <paramref name="cidr"/>, its main-table routes, and
-    /// main-table routes through a gateway inside that prefix re-pointed at the interface) and points
-    /// <c>from ADDRESS</c> at it. Failing to copy an optional route is only reported in the detail.
+    /// The batch lines (after the address line) that point <c>from ADDRESS</c> at the interface's table: the
+    /// connected prefix into the table, every earlier Vigil rule for the address deleted, the new rule added.
     /// </summary>
-    public static async Task<(bool Ok, string Detail)> InstallAsync(string iface, int ifindex, Cidr cidr, CancellationToken cancel)
+    public static IEnumerable<string> PointLines(string iface, int ifindex, Cidr cidr)
     {
-        var family = cidr.FamilyOption;
         var table = Table(ifindex).ToString(CultureInfo.InvariantCulture);
-        var warnings = new List<string>();
-        string[] connected = [family, "route", "replace", cidr.Prefix, "dev", iface, "table", table];
-        var result = await IpCommand.RunAsync(connected, cancel);
-        if (!result.Ok) return (false, result.Describe(connected));
-
-        var main = await IpCommand.RunAsync([family, "route", "show", "table", "main"], cancel);
-        foreach (var route in main.Out.Split('\n').Select(l => CopyOf(l, iface, cidr)).OfType<List<string>>())
-        {
-            string[] copy = [family, "route", "replace", .. route, "table", table];
-            var copied = await IpCommand.RunAsync(copy, cancel);
-            if (!copied.Ok) warnings.Add(copied.Describe(copy));
-        }
-
-        var address = cidr.Address.ToString();
-        var pref = RulePreference.ToString(CultureInfo.InvariantCulture);
-        for (var i = 0; i < MaxRuleDeletes; i++)
-        {
-            if (!(await IpCommand.RunAsync([family, "rule", "del", "from", address, "pref", pref], cancel)).Ok) break;
-        }
-        string[] rule = [family, "rule", "add", "from", address, "lookup", table, "pref", pref];
-        result = await IpCommand.RunAsync(rule, cancel);
-        if (!result.Ok) return (false, result.Describe(rule));
-        var detail = $"rule from {address} lookup {table} pref {pref}";
-        return (true, warnings.Count == 0 ? detail : $"{detail}; some routes not copied: {string.Join("; ", warnings)}");
+        yield return $"route replace {cidr.Prefix} dev {iface} table {table}";
+        for (var i = 0; i < StaleRuleDeletes; i++) yield return $"rule del from {cidr.Address} pref {RulePreference}";
+        yield return $"rule add from {cidr.Address} lookup {table} pref {RulePreference}";
     }
 
-    /// <summary>Deletes the <c>from ADDRESS lookup TABLE(iface)</c> rule(s); a rule pointing elsewhere (the address moved) stays.</summary>
-    public static async Task<(bool Ok, string Detail)> RemoveAsync(int ifindex, IPAddress address, CancellationToken cancel)
+    /// <summary>The 1-based batch lines of an add (address line first) whose failure fails the add: the connected route and the rule.</summary>
+    public static IEnumerable<int> Essential(int lineCount) => [2, lineCount];
+
+    /// <summary>Batch lines deleting the <c>from ADDRESS lookup TABLE(iface)</c> rules; a rule pointing elsewhere (the address moved) stays.</summary>
+    public static IEnumerable<string> UnpointLines(int ifindex, IPAddress address) =>
+        Enumerable.Repeat($"rule del from {address} lookup {Table(ifindex)} pref {RulePreference}", 2);
+
+    /// <summary>
+    /// Copies the interface's main-table routes, and main-table routes through a gateway inside
+    /// <paramref name="cidr"/>'s prefix re-pointed at the interface, into its table (one <c>ip route show</c> and one
+    /// batch). Failing to copy a route is only reported in the returned text.
+    /// </summary>
+    public static async Task<string> CopyRoutesAsync(string iface, int ifindex, Cidr cidr, CancellationToken cancel)
     {
-        var family = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? "-6" : "-4";
         var table = Table(ifindex).ToString(CultureInfo.InvariantCulture);
-        var deleted = 0;
-        for (var i = 0; i < MaxRuleDeletes; i++)
-        {
-            var result = await IpCommand.RunAsync(
-                [family, "rule", "del", "from", address.ToString(), "lookup", table, "pref", RulePreference.ToString(CultureInfo.InvariantCulture)], cancel);
-            if (!result.Ok) break;
-            deleted++;
-        }
-        return (true, deleted == 0 ? $"no rule from {address} lookup {table}" : $"rule from {address} lookup {table} deleted");
+        var main = await IpCommand.RunAsync([cidr.FamilyOption, "route", "show", "table", "main"], cancel);
+        if (!main.Ok) return $"main routes not read: {main.Err}";
+        var copies = main.Out.Split('\n').Select(l => CopyOf(l, iface, cidr)).OfType<List<string>>()
+            .Select(route => $"route replace {string.Join(' ', route)} table {table}").ToList();
+        if (copies.Count == 0) return "no other routes to copy";
+        var (result, failed) = await IpCommand.RunBatchAsync([cidr.FamilyOption], copies, cancel);
+        return failed.Count == 0 ? $"{copies.Count} route(s) copied to table {table}"
+            : $"some routes not copied to table {table}: {result.Err.Replace('\n', ' ')}";
     }
 
     /// <summary>
