@@ -83,7 +83,7 @@ public sealed partial class InterfaceGroupMachine
         var home = Member(HomeOf(resource));
         if (home != from && home.Usable)
             return home;
-        if (from.Config.Backup is { } pair && byName.TryGetValue(pair, out var partner) && partner != from && partner.Usable && pair.Length == 0)
+        if (from.Config.Backup is { } pair && byName.TryGetValue(pair, out var partner) && partner != from && partner.Usable)
             return partner;
         if (backups.TryGetValue(resource, out var added) && Member(added) is { Usable: true } backup && backup != from)
             return backup;
