@@ -7,9 +7,6 @@ namespace Vigil.Cli.Agent;
 /// <summary>Raft's Ready (persist, send, apply), the database, compaction, bootstrap of config version 1.</summary>
 internal sealed partial class AgentLoop
 {
-    /// <summary>Entries applied after the last snapshot before the next one is taken.</summary>
-    public const int SnapshotEvery = 1000;
-
     private RaftRole lastRole = RaftRole.Follower;
     private string? lastLeader;
     private long lastTerm;
@@ -26,13 +23,15 @@ internal sealed partial class AgentLoop
             if (ready.Snapshot is { } snapshot && snapshot.Index > database.AppliedIndex)
             {
                 database = ClusterDatabase.FromSnapshot(snapshot);
-                log.Write("raft", $"installed snapshot at index {snapshot.Index} (config version {database.ConfigVersion}, state {database.State?.Version ?? 0})");
+                log.Write("raft", $"installed snapshot at index {snapshot.Index} (term {snapshot.Term}) from {raft.Leader ?? "the leader"}: " +
+                    $"config version {database.ConfigVersion}, state {database.State?.Version ?? 0}");
                 DatabaseChanged(configChanged: true);
             }
             foreach (var entry in ready.Committed)
                 if (entry.Index > database.AppliedIndex) Apply(entry);
         }
         MaybeCompact();
+        NoteMembership();
         if (raft.LeaderReady && leaderReadyTerm != raft.Term)
         {
             leaderReadyTerm = raft.Term;
@@ -41,6 +40,16 @@ internal sealed partial class AgentLoop
     }
 
     private long leaderReadyTerm;
+
+    private RaftMembership? loggedMembership;
+
+    /// <summary>The voters in effect changed (a membership entry appended, truncated or installed with a snapshot): one log line.</summary>
+    private void NoteMembership()
+    {
+        if (loggedMembership is not null && !raft.Membership.SameAs(loggedMembership))
+            log.Write("raft", $"membership {raft.Membership} (was {loggedMembership})");
+        loggedMembership = raft.Membership;
+    }
 
     private void Apply(LogEntry entry)
     {
@@ -86,7 +95,7 @@ internal sealed partial class AgentLoop
     private void MaybeCompact()
     {
         var last = raft.LatestSnapshot?.Index ?? 0;
-        if (database.AppliedIndex - last < SnapshotEvery || database.AppliedIndex > raft.CommitIndex) return;
+        if (database.AppliedIndex - last < settings.SnapshotEvery || database.AppliedIndex > raft.CommitIndex) return;
         raft.Compact(database.AppliedIndex, database.SnapshotData());
         storage.SaveSnapshot(raft.LatestSnapshot!);
         log.Write("raft", $"snapshot at index {database.AppliedIndex}; log compacted");

@@ -68,6 +68,8 @@ internal sealed partial class AgentLoop
         }
         log.Write("raft", $"recovered term {restored.HardState.Term}, commit {restored.HardState.Commit}, " +
             $"{restored.Entries.Count} entries after snapshot {restored.Snapshot?.Index ?? 0}; membership {raft.Membership}");
+        if (settings.SnapshotEvery != AgentSettings.DefaultSnapshotEvery)
+            log.Write("raft", $"snapshot every {settings.SnapshotEvery} applied entries ({AgentSettings.SnapshotEveryVariable})");
     }
 
     /// <summary>The node's interface groups and ip_address resources (its own thread; started by the runner).</summary>

@@ -18,6 +18,15 @@ internal sealed record AgentSettings(
     IReadOnlyList<(string Network, IPEndPoint Local)> Bindings,
     IPEndPoint? Api)
 {
+    /// <summary>The environment variable that overrides <see cref="SnapshotEvery"/> (testing and tuning).</summary>
+    public const string SnapshotEveryVariable = "VIGIL_SNAPSHOT_EVERY";
+    public const int DefaultSnapshotEvery = 1000;
+    public const int MinSnapshotEvery = 10;
+    public const int MaxSnapshotEvery = 1_000_000;
+
+    /// <summary>Entries applied after the last snapshot before the next one is taken (compaction of the Raft log).</summary>
+    public int SnapshotEvery { get; init; } = DefaultSnapshotEvery;
+
     public string ConfigDirectory => Path.GetDirectoryName(ConfigPath) ?? ".";
 
     /// <summary>Resource runtime state; emptied at every agent start (as /run after a reboot).</summary>
@@ -57,7 +66,20 @@ internal sealed record AgentSettings(
         if (node.Api is { } apiText && AddressParser.TryParseEndpoint(apiText, out var apiEndpoint)) api = apiEndpoint!;
         var data = Path.GetFullPath(dataDir ?? Path.Combine(directory, "data", nodeName));
         var key = Path.IsPathRooted(keyFile) ? keyFile : Path.GetFullPath(Path.Combine(directory, keyFile));
-        return new AgentSettings(path, text, config, node, data, key, bindings, api);
+        return new AgentSettings(path, text, config, node, data, key, bindings, api)
+        {
+            SnapshotEvery = SnapshotEveryFrom(Environment.GetEnvironmentVariable(SnapshotEveryVariable)),
+        };
+    }
+
+    /// <summary>The compaction threshold from <see cref="SnapshotEveryVariable"/>: unset or empty is the default, anything else must be a whole number in range.</summary>
+    internal static int SnapshotEveryFrom(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value)) return DefaultSnapshotEvery;
+        if (int.TryParse(value.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var every)
+            && every is >= MinSnapshotEvery and <= MaxSnapshotEvery)
+            return every;
+        throw new AgentSetupException($"{SnapshotEveryVariable}={value}: expected a whole number of entries from {MinSnapshotEvery} to {MaxSnapshotEvery} (unset means {DefaultSnapshotEvery}); the agent does not start");
     }
 }
 

@@ -21,20 +21,24 @@ internal sealed class AgentCluster : IDisposable
     /// resource_groups (the marker resource `web` in `webgroup`); it may use "{domain}" for the node list.</param>
     /// <param name="fenceDevice">YAML flow map replacing the fence device every node uses; it must be named "fencer".</param>
     /// <param name="extraConfig">YAML appended at the end (top-level keys).</param>
+    /// <param name="spareNodes">Nodes n{nodes+1}… not in cluster.yaml, with ports of their own, for adding later
+    /// (<see cref="YamlWith"/>); their API ports are in <see cref="Api"/>.</param>
     public AgentCluster(int nodes, string heartbeat = "100ms", int deadAfter = 5, string extraNodes = "", string? group = null,
-        string? workload = null, string? fenceDevice = null, string extraConfig = "")
+        string? workload = null, string? fenceDevice = null, string extraConfig = "", int spareNodes = 0)
     {
         Dir = Directory.CreateTempSubdirectory("vigil-cluster-").FullName;
         Names = Enumerable.Range(1, nodes).Select(i => $"n{i}").ToList();
-        var ports = global::Vigil.Cli.Demo.LoopbackPorts.Free(nodes * 3);
+        var all = Enumerable.Range(1, nodes + spareNodes).Select(i => $"n{i}").ToList();
+        var ports = global::Vigil.Cli.Demo.LoopbackPorts.Free(all.Count * 3);
         var examples = Path.Combine(RepoRoot(), "examples", "local-3");
         Directory.CreateDirectory(Path.Combine(Dir, "actions"));
         File.Copy(Path.Combine(examples, "actions", "marker"), Path.Combine(Dir, "actions", "marker"));
         File.Copy(Path.Combine(examples, "fence-kill-agent"), Path.Combine(Dir, "fence-kill-agent"));
         File.WriteAllText(Path.Combine(Dir, "cluster.key"), Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
-        var nodeLines = Names.Select((n, i) =>
-            $"  - {{ name: {n}, addresses: {{ ring0: 127.0.0.1:{ports[3 * i]}, ring1: 127.0.0.1:{ports[3 * i + 1]} }}, api: 127.0.0.1:{ports[3 * i + 2]}, fence: {{ device: fencer, port: {n} }} }}");
-        Api = Names.Select((n, i) => (n, ports[3 * i + 2])).ToDictionary(p => p.n, p => p.Item2, StringComparer.Ordinal);
+        nodeLines = all.Select((n, i) =>
+            $"  - {{ name: {n}, addresses: {{ ring0: 127.0.0.1:{ports[3 * i]}, ring1: 127.0.0.1:{ports[3 * i + 1]} }}, api: 127.0.0.1:{ports[3 * i + 2]}, fence: {{ device: fencer, port: {n} }} }}")
+            .ToList();
+        Api = all.Select((n, i) => (n, ports[3 * i + 2])).ToDictionary(p => p.n, p => p.Item2, StringComparer.Ordinal);
         Yaml = $$"""
             cluster:
               name: itest
@@ -43,7 +47,7 @@ internal sealed class AgentCluster : IDisposable
               timing: { heartbeat_interval: {{heartbeat}}, dead_after: {{deadAfter}} }
             networks: [ { name: ring0 }, { name: ring1 } ]
             nodes:
-            {{string.Join("\n", nodeLines)}}
+            {{string.Join("\n", nodeLines.Take(nodes))}}
             {{extraNodes}}
             fence_devices:
               - {{fenceDevice ?? "{ name: fencer, agent: script, params: { command: fence-kill-agent, timeout: 10s } }"}}
@@ -67,7 +71,25 @@ internal sealed class AgentCluster : IDisposable
           - { name: webgroup, resources: [web], policy: web-policy }
         """;
 
+    private readonly List<string> nodeLines;
+
     public string Dir { get; }
+
+    /// <summary>Environment variables for agents started from now on.</summary>
+    public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// <see cref="Yaml"/> with exactly the given nodes (those of cluster.yaml and spare ones), in name order, and
+    /// <paramref name="comment"/> as a last line (a new config text with the same meaning).
+    /// </summary>
+    public string YamlWith(IEnumerable<string> nodes, string comment = "")
+    {
+        var wanted = nodes.ToHashSet(StringComparer.Ordinal);
+        var lines = nodeLines.Where(l => wanted.Contains(l.Split(',')[0].Split("name: ")[1])).ToList();
+        if (lines.Count != wanted.Count) throw new ArgumentException("unknown node in " + string.Join(", ", wanted), nameof(nodes));
+        return Yaml.Replace(string.Join("\n", nodeLines.Take(Names.Count)), string.Join("\n", lines), StringComparison.Ordinal)
+            + (comment.Length > 0 ? $"\n# {comment}\n" : "");
+    }
 
     public List<string> Names { get; }
 
@@ -96,6 +118,7 @@ internal sealed class AgentCluster : IDisposable
             UseShellExecute = false,
             WorkingDirectory = Dir,
         };
+        foreach (var (name, value) in Environment) start.Environment[name] = value;
         foreach (var a in new[] { Vigil, "agent", "--config", configPath ?? ConfigPath, "--node", node }) start.ArgumentList.Add(a);
         var process = Process.Start(start)!;
         var log = logs.TryGetValue(node, out var existing) ? existing : logs[node] = new StringBuilder();
@@ -129,7 +152,7 @@ internal sealed class AgentCluster : IDisposable
         lock (log) return log.ToString();
     }
 
-    public string AllLogs() => string.Join("\n", Names.Select(n => $"==== {n}\n{Log(n)}"));
+    public string AllLogs() => string.Join("\n", logs.Keys.Order(StringComparer.Ordinal).Select(n => $"==== {n}\n{Log(n)}"));
 
     /// <summary>GET /v1/status of a node, or null when it does not answer.</summary>
     public JsonElement? Status(string node)

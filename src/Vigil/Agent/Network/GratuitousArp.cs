@@ -20,17 +20,8 @@ internal static class GratuitousArp
     /// </summary>
     public static async Task<(bool Ok, string Detail)> SendAsync(string iface, IPAddress address, int count, TimeSpan interval)
     {
-        LinkInfo? link;
-        try
-        {
-            link = LinkQuery.Find(iface);
-        }
-        catch (IOException e)
-        {
-            return (false, e.Message);
-        }
-        if (link is null) return (false, $"no interface {iface}");
-        if (link.Mac is not { Length: 6 } mac) return (false, $"{iface} has no Ethernet address");
+        var (link, mac, error) = LinkQuery.Ethernet(iface);
+        if (link is null || mac is null) return (false, error ?? $"no interface {iface}");
         var fd = NetworkNative.Socket(NetworkNative.AfPacket, NetworkNative.SockRaw | NetworkNative.SockCloExec, NetworkNative.Htons(EthPArp));
         if (fd < 0) return (false, $"socket(AF_PACKET): {NetworkNative.Error(Marshal.GetLastPInvokeError())}");
         try

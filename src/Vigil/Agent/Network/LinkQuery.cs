@@ -11,6 +11,23 @@ internal static class LinkQuery
     private const int TimeoutMs = 2000;
     private static int nextSequence;
 
+    /// <summary>The interface and its 6-byte Ethernet address, or why there is none (for ARP and NDP announcements).</summary>
+    public static (LinkInfo? Link, byte[]? Mac, string? Error) Ethernet(string iface)
+    {
+        LinkInfo? link;
+        try
+        {
+            link = Find(iface);
+        }
+        catch (IOException e)
+        {
+            return (null, null, e.Message);
+        }
+        if (link is null) return (null, null, $"no interface {iface}");
+        if (link.Mac is not { Length: 6 } mac) return (null, null, $"{iface} has no Ethernet address");
+        return (link, mac, null);
+    }
+
     /// <summary>The interface called <paramref name="name"/>, or null if there is none.</summary>
     /// <exception cref="IOException">netlink failed.</exception>
     public static LinkInfo? Find(string name)

@@ -15,17 +15,8 @@ internal static class UnsolicitedAdvertisement
     /// <summary>Sends <paramref name="count"/> advertisements for <paramref name="address"/>, <paramref name="interval"/> apart.</summary>
     public static async Task<(bool Ok, string Detail)> SendAsync(string iface, IPAddress address, int count, TimeSpan interval)
     {
-        LinkInfo? link;
-        try
-        {
-            link = LinkQuery.Find(iface);
-        }
-        catch (IOException e)
-        {
-            return (false, e.Message);
-        }
-        if (link is null) return (false, $"no interface {iface}");
-        if (link.Mac is not { Length: 6 } mac) return (false, $"{iface} has no Ethernet address");
+        var (link, mac, error) = LinkQuery.Ethernet(iface);
+        if (link is null || mac is null) return (false, error ?? $"no interface {iface}");
         try
         {
             using var socket = new Socket(AddressFamily.InterNetworkV6, SocketType.Raw, ProtocolType.IcmpV6);
