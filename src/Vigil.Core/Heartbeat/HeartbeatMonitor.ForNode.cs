@@ -20,4 +20,19 @@ public sealed partial class HeartbeatMonitor
             config.Cluster.Timing,
             (peer, network) => own.Addresses.ContainsKey(network) && config.Node(peer).Addresses.ContainsKey(network));
     }
+
+    /// <summary>
+    /// A newly committed configuration: its nodes become the peers (<see cref="SetPeers"/>). A configuration
+    /// without this node changes nothing (this node was removed, or it is still catching up to the version that
+    /// added it). The timing and networks stay those the monitor was built with.
+    /// </summary>
+    public void SetPeers(ClusterConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (!config.HasNode(self)) return;
+        var own = config.Node(self);
+        SetPeers(
+            config.Nodes.Select(n => n.Name).Where(n => n != self).ToArray(),
+            (peer, network) => own.Addresses.ContainsKey(network) && config.Node(peer).Addresses.ContainsKey(network));
+    }
 }

@@ -27,9 +27,9 @@ public sealed partial class HeartbeatMonitor
     private readonly string self;
     private readonly TimingConfig timing;
     private readonly IReadOnlyList<string> networkPriority;
-    private readonly IReadOnlyList<string> peerNames;
-    private readonly PeerRecord[] peers;
-    private readonly Dictionary<string, PeerRecord> peersByName;
+    private IReadOnlyList<string> peerNames;
+    private PeerRecord[] peers;
+    private Dictionary<string, PeerRecord> peersByName;
     private readonly LocalHealthMeter health;
     private readonly BoundedEventQueue events = new(HeartbeatConstants.EventCapacity);
     private bool started;
@@ -65,9 +65,7 @@ public sealed partial class HeartbeatMonitor
         this.timing = timing;
         networkPriority = networks.ToArray();
         peerNames = peers.Order(StringComparer.Ordinal).ToArray();
-        this.peers = peerNames
-            .Select(p => new PeerRecord(p, networkPriority.Where(n => hasLink?.Invoke(p, n) ?? true)))
-            .ToArray();
+        this.peers = peerNames.Select(p => NewRecord(p, hasLink)).ToArray();
         peersByName = this.peers.ToDictionary(p => p.Name, StringComparer.Ordinal);
         health = new LocalHealthMeter(timing.HeartbeatInterval);
         View = MembershipView.Alone(self);
@@ -139,6 +137,38 @@ public sealed partial class HeartbeatMonitor
         if (viewChanged)
             PublishView();
         CheckConsistent();
+    }
+
+    /// <summary>
+    /// The cluster's nodes changed (a new configuration version): peers new to <paramref name="peers"/> are tracked
+    /// from now on like peers never heard (their silence counts from now), peers no longer in it are forgotten and
+    /// leave the view (a new view when one was a member). The networks and the links of the peers that stay do not
+    /// change. <paramref name="hasLink"/> as in the constructor, for the new peers.
+    /// </summary>
+    public void SetPeers(IReadOnlyList<string> peers, Func<string, string, bool>? hasLink = null)
+    {
+        ArgumentNullException.ThrowIfNull(peers);
+        RequireDistinct(peers, nameof(peers));
+        if (peers.Contains(self, StringComparer.Ordinal))
+            throw new ArgumentException($"peers must not contain this node '{self}'", nameof(peers));
+        var names = peers.Order(StringComparer.Ordinal).ToArray();
+        var records = names.Select(p => peersByName.GetValueOrDefault(p) ?? NewRecord(p, hasLink)).ToArray();
+        var lostMember = this.peers.Any(r => r.Member && !names.Contains(r.Name, StringComparer.Ordinal));
+        peerNames = names;
+        this.peers = records;
+        peersByName = records.ToDictionary(p => p.Name, StringComparer.Ordinal);
+        if (lostMember)
+            PublishView();
+        CheckConsistent();
+    }
+
+    private PeerRecord NewRecord(string peer, Func<string, string, bool>? hasLink)
+    {
+        var record = new PeerRecord(peer, networkPriority.Where(n => hasLink?.Invoke(peer, n) ?? true));
+        if (started)
+            foreach (var link in record.Links)
+                link.Begin(lastNow);
+        return record;
     }
 
     /// <summary>Every event since the last call, oldest first (at most <see cref="HeartbeatConstants.EventCapacity"/>).</summary>

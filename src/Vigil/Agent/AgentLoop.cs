@@ -119,8 +119,18 @@ internal sealed partial class AgentLoop
             if (Environment.TickCount64 - previous > settings.Config.Cluster.Timing.HeartbeatInterval.TotalMilliseconds * 2)
                 log.Write("agent", $"loop iteration took {Environment.TickCount64 - previous} ms");
             if (exitCode is { } code) return code;
+            if (StallFailpoint && HasActiveGroups)
+            {
+                log.Write("agent", $"failpoint {FailpointVariable}=loop-stall: the loop stops here, with groups running (tests the watchdog)");
+                Thread.Sleep(Timeout.Infinite);
+            }
         }
     }
+
+    /// <summary>Test failpoint: VIGIL_FAILPOINT=loop-stall stops the loop for good once this node runs a group.</summary>
+    public const string FailpointVariable = "VIGIL_FAILPOINT";
+
+    private static readonly bool StallFailpoint = Environment.GetEnvironmentVariable(FailpointVariable) == "loop-stall";
 
     private void Handle(AgentEvent item)
     {

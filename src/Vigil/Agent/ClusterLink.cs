@@ -50,9 +50,14 @@ internal sealed class ClusterLink : IDisposable
         transport.Start(OnDatagram);
     }
 
-    /// <summary>Peer addresses from a (newly committed) configuration.</summary>
+    /// <summary>
+    /// Peers from a (newly committed) configuration: their addresses, the senders accepted, and the failure
+    /// detector's peers (first, so no peer is ever sent to before the detector knows it).
+    /// </summary>
     public void UpdatePeers(ClusterConfig config)
     {
+        lock (monitorGate) monitor.SetPeers(config);
+        opener.SetKnownSenders(config.Nodes.Select(n => n.Name));
         var table = new Dictionary<string, IReadOnlyList<(string, IPEndPoint)>>(StringComparer.Ordinal);
         foreach (var node in config.Nodes.Where(n => n.Name != self))
         {

@@ -20,14 +20,15 @@ internal sealed class LoopWatchdog : IDisposable
         {
             if (!loop.HasActiveGroups || loop.StalledForMs <= limit) return;
             log.Write("watchdog", $"SELF-FENCE: the agent loop made no progress for {loop.StalledForMs} ms while running groups; exiting (70)");
-            // Not Environment.Exit: its ProcessExit handlers (the web host's lifetime) wait for the stalled loop.
+            // Not Environment.Exit: it runs exit handlers first (the web host's shutdown…), which took seconds on a
+            // starved machine while the timer kept firing; _exit ends the process now.
             ExitNow(70);
         }, null, period, period);
     }
 
     public void Dispose() => timer.Dispose();
 
-    /// <summary>libc _exit: ends the process at once, running no handler that could wait for the stalled loop.</summary>
+    /// <summary>libc _exit: ends the process at once, running no exit handler.</summary>
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "_exit")]
     private static extern void ExitNow(int code);
 }

@@ -74,6 +74,7 @@ public partial class MembershipAndSnapshotTests
         cluster.WaitUntil(() => survivors.All(n => cluster.Status(n) is { } s && s.GetProperty("config_version").GetInt64() == 4 && s.GetProperty("quorum").GetBoolean()),
             Long, $"{string.Join(" and ", survivors)} at config version 4 with quorum");
         cluster.WaitUntil(() => cluster.Group(survivors[0]) == ("running", "n1") && cluster.Runs("n1"), Long, "webgroup still running on n1");
+        File.WriteAllText("/tmp/tmp-membership-logs.txt", cluster.AllLogs()); // TEMP
     }
 
     [Fact]
@@ -117,6 +118,7 @@ public partial class MembershipAndSnapshotTests
         Assert.Equal(leader, installed.Groups[2].Value);
         Assert.Equal(("running", "n1"), cluster.Group(behind));
         Assert.True(cluster.Runs("n1") && !cluster.Runs("n2") && !cluster.Runs("n3"), "webgroup runs on n1 only");
+        File.WriteAllText("/tmp/tmp-snapshot-logs.txt", cluster.AllLogs()); // TEMP
     }
 
     [Theory]

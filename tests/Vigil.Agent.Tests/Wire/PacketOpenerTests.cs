@@ -78,6 +78,18 @@ public sealed class PacketOpenerTests
     }
 
     [Fact]
+    public void Known_senders_follow_the_configuration()
+    {
+        var opener = Opener();
+        Assert.Equal(DropReason.UnknownSender, opener.Open(Sealer(sender: "n4").Seal(MessageKind.Heartbeat, [1])[0], At(0)).Drop);
+        opener.SetKnownSenders(["n1", "n2", "n4"]);
+        Assert.Equal("n4", opener.Open(Sealer(sender: "n4").Seal(MessageKind.Heartbeat, [1])[0], At(0)).Message!.Sender);
+        var removed = opener.Open(Sealer(sender: "n3").Seal(MessageKind.Heartbeat, [1])[0], At(0));
+        Assert.Equal((DropReason.UnknownSender, "sender 'n3' is not a node of this cluster"), (removed.Drop, removed.Detail));
+        Assert.Equal(DropReason.UnknownSender, Opener(self: "n2").Open(Sealer(sender: "n2").Seal(MessageKind.Heartbeat, [1])[0], At(0)).Drop);
+    }
+
+    [Fact]
     public void Own_name_is_an_unknown_sender()
     {
         var result = Opener(self: "n2").Open(Sealer(sender: "n2").Seal(MessageKind.Heartbeat, [1])[0], At(0));

@@ -48,6 +48,35 @@ public class HeartbeatMembershipTests
     }
 
     [Fact]
+    public void SetPeersTracksANewPeerFromNowAndForgetsARemovedOneWhichLeavesTheView()
+    {
+        var rig = new HeartbeatRig(peers: ["n2", "n3"]);
+        rig.Steps(3, ("n2", "a"), ("n3", "a"));
+        rig.Events();
+        Assert.Equal(["n1", "n2", "n3"], rig.Members());
+        var viewId = rig.Monitor.View.ViewId;
+
+        rig.Monitor.SetPeers(["n2", "n4"], (peer, network) => peer != "n4" || network == "b");
+
+        Assert.Equal(["n2", "n4"], rig.Monitor.Peers);
+        Assert.Equal(["n1", "n2"], rig.Members());
+        Assert.Equal(viewId + 1, rig.Monitor.View.ViewId);
+        Assert.Equal(["b"], rig.Monitor.Networks("n4").Keys);
+        Assert.Equal(NetworkState.Up, rig.Monitor.State("n2", "a"));
+        Assert.Throws<ArgumentException>(() => rig.Monitor.Networks("n3"));
+        rig.Step(("n3", "a"), ("n4", "b"));
+        Assert.Equal(["n1", "n2", "n4"], rig.Members());
+
+        // A new peer never heard counts its silence from when it was added, not from the monitor's start.
+        rig.Monitor.SetPeers(["n2", "n4", "n5"]);
+        rig.Steps(4, ("n2", "a"), ("n4", "b"));
+        Assert.Equal(NetworkState.Unknown, rig.Monitor.State("n5", "a"));
+        rig.Step(("n2", "a"), ("n4", "b"));
+        Assert.Equal(NetworkState.Down, rig.Monitor.State("n5", "a"));
+        Assert.Throws<ArgumentException>(() => rig.Monitor.SetPeers(["n1", "n2"]));
+    }
+
+    [Fact]
     public void NetworksNeverHeardGoDownOneDeadTimeAfterTheMonitorStartedAndThePeerNeverJoins()
     {
         var rig = new HeartbeatRig();

@@ -12,7 +12,7 @@ public sealed class PacketOpener
 {
     private readonly uint _clusterId;
     private readonly ClusterKey _key;
-    private readonly HashSet<string> _knownSenders;
+    private volatile HashSet<string> _knownSenders;
     private readonly string _self;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, ReplayWindow> _windows = new(StringComparer.Ordinal);
@@ -42,6 +42,22 @@ public sealed class PacketOpener
         _self = self;
         Counters = counters ?? new WireCounters();
         _reassembler = new FragmentReassembler(limits, Counters);
+    }
+
+    /// <summary>
+    /// The cluster's nodes changed (a new configuration version): from now on only <paramref name="knownSenders"/>
+    /// are accepted (<c>self</c> never). The replay windows of senders no longer known are forgotten.
+    /// </summary>
+    public void SetKnownSenders(IEnumerable<string> knownSenders)
+    {
+        ArgumentNullException.ThrowIfNull(knownSenders);
+        var senders = new HashSet<string>(knownSenders, StringComparer.Ordinal);
+        senders.Remove(_self);
+        lock (_lock)
+        {
+            foreach (var gone in _windows.Keys.Where(k => !senders.Contains(k)).ToList()) _windows.Remove(gone);
+            _knownSenders = senders;
+        }
     }
 
     /// <summary>What was accepted and dropped so far.</summary>
