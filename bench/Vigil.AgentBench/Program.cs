@@ -33,6 +33,9 @@ try
     Console.WriteLine($"\n== config write commit latency ({writes} writes to the leader)");
     var leader = cluster.AgreedLeader(timeout);
     using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+    // Changes need the node's API token (its data dir's api.token).
+    http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer",
+        File.ReadAllText(Path.Combine(cluster.DataDir(leader), "api.token")).Trim());
     var commit = new List<double>();
     var roundTrip = new List<double>();
     for (var i = 0; i < writes; i++)

@@ -16,10 +16,17 @@ internal sealed partial class AgentLoop
         for (var round = 0; raft.HasReady && round < 64; round++)
         {
             var ready = raft.TakeReady();
-            // 1. persist (one fsync), 2. send, 3. apply: a message never promises what the disk does not hold.
+            // The leader's appends go out before its own fsync, so the followers' fsyncs overlap it (Raft thesis
+            // §10.2.1): an append promises nothing about the sender's disk, and the leader's entries are on its disk
+            // before any answer is handled (this thread), so before they can count towards a commit.
+            foreach (var message in ready.Messages)
+                if (message is AppendRequest or SnapshotRequest) link.SendRaft(message);
+            // Then: 1. persist (one fsync), 2. send the rest, 3. apply — an answer or a vote never promises what the
+            // disk does not hold.
             if (ready.HardState is not null || !ready.Entries.IsEmpty || ready.Snapshot is not null)
                 storage.Save(ready.HardState, ready.Entries, ready.Snapshot);
-            foreach (var message in ready.Messages) link.SendRaft(message);
+            foreach (var message in ready.Messages)
+                if (message is not (AppendRequest or SnapshotRequest)) link.SendRaft(message);
             if (ready.Snapshot is { } snapshot && snapshot.Index > database.AppliedIndex)
             {
                 database = ClusterDatabase.FromSnapshot(snapshot);

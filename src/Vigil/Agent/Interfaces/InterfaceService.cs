@@ -66,6 +66,9 @@ internal sealed partial class InterfaceService : IDisposable
     public void Start()
     {
         if (!Active) return;
+        if (!Environment.IsPrivilegedProcess)
+            log("interface groups need root (CAP_NET_ADMIN to place addresses, CAP_NET_RAW to probe): running unprivileged, " +
+                "probes cannot be sent (they count as missed) and addresses cannot be placed");
         foreach (var (name, machine) in machines)
             Prepare(LocalGroups(config()).FirstOrDefault(g => g.Name == name));
         links = new LinkWatcher((iface, facts) => Post(() => Link(iface, facts)), log);
