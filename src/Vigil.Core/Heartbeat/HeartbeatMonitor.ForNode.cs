@@ -12,13 +12,8 @@ public sealed partial class HeartbeatMonitor
     public static HeartbeatMonitor ForNode(ClusterConfig config, string self)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var own = config.Node(self);
-        return new HeartbeatMonitor(
-            self,
-            config.Nodes.Select(n => n.Name).Where(n => n != self).ToArray(),
-            config.Networks.Select(n => n.Name).ToArray(),
-            config.Cluster.Timing,
-            (peer, network) => own.Addresses.ContainsKey(network) && config.Node(peer).Addresses.ContainsKey(network));
+        return new HeartbeatMonitor(self, PeersOf(config, self), config.Networks.Select(n => n.Name).ToArray(),
+            config.Cluster.Timing, LinksOf(config, self));
     }
 
     /// <summary>
@@ -30,9 +25,16 @@ public sealed partial class HeartbeatMonitor
     {
         ArgumentNullException.ThrowIfNull(config);
         if (!config.HasNode(self)) return;
+        SetPeers(PeersOf(config, self), LinksOf(config, self));
+    }
+
+    private static string[] PeersOf(ClusterConfig config, string self) =>
+        config.Nodes.Select(n => n.Name).Where(n => n != self).ToArray();
+
+    /// <summary>A link wherever both nodes have an address on the network.</summary>
+    private static Func<string, string, bool> LinksOf(ClusterConfig config, string self)
+    {
         var own = config.Node(self);
-        SetPeers(
-            config.Nodes.Select(n => n.Name).Where(n => n != self).ToArray(),
-            (peer, network) => own.Addresses.ContainsKey(network) && config.Node(peer).Addresses.ContainsKey(network));
+        return (peer, network) => own.Addresses.ContainsKey(network) && config.Node(peer).Addresses.ContainsKey(network);
     }
 }

@@ -36,7 +36,8 @@ public static class AdminCommands
         return [group, node, resource, fence];
     }
 
-    private static Command Admin(string? parent, string name, string description, string[] arguments, Func<string[], (string Path, string Body)> request, Option<string?>? extra = null)
+    /// <summary>A command that POSTs to a node's API with its token and prints the one-line answer (`vigil PARENT NAME ARGS`).</summary>
+    internal static Command Admin(string? parent, string name, string description, string[] arguments, Func<string[], (string Path, string Body)> request, Option<string?>? extra = null)
     {
         var command = new Command(name, description);
         var args = arguments.Select(a => new Argument<string>(a) { Description = a.ToUpperInvariant() }).ToList();

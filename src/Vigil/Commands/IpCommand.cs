@@ -16,14 +16,14 @@ public static class IpCommand
         var ip = new Command("ip", "Interface groups and floating addresses on one node (lkipbu, CIP SWITCH).");
         ip.Subcommands.Add(Status());
         var backup = new Command("backup", "The backup interface of an ip_address resource (one at most).");
-        backup.Subcommands.Add(Change("backup", "add", "Give RESOURCE a backup INTERFACE.", ["resource", "interface"],
+        backup.Subcommands.Add(AdminCommands.Admin("ip backup", "add", "Give RESOURCE a backup INTERFACE.", ["resource", "interface"],
             a => ("v1/ip/backup", Json(new { resource = a[0], @interface = a[1], action = "add" }))));
-        backup.Subcommands.Add(Change("backup", "remove", "Remove RESOURCE's backup INTERFACE.", ["resource", "interface"],
+        backup.Subcommands.Add(AdminCommands.Admin("ip backup", "remove", "Remove RESOURCE's backup INTERFACE.", ["resource", "interface"],
             a => ("v1/ip/backup", Json(new { resource = a[0], @interface = a[1], action = "remove" }))));
         ip.Subcommands.Add(backup);
-        ip.Subcommands.Add(Change(null, "move", "Move RESOURCE's address to its backup interface (checked by ICMP/ARP before it counts).",
+        ip.Subcommands.Add(AdminCommands.Admin("ip", "move", "Move RESOURCE's address to its backup interface (checked by ICMP/ARP before it counts).",
             ["resource"], a => ("v1/ip/move", Json(new { resource = a[0] }))));
-        ip.Subcommands.Add(Change(null, "switch", "Send visiting addresses home: all of interface GROUP, or one RESOURCE.",
+        ip.Subcommands.Add(AdminCommands.Admin("ip", "switch", "Send visiting addresses home: all of interface GROUP, or one RESOURCE.",
             ["target"], a => ("v1/ip/switch", Json(new { target = a[0] }))));
         return ip;
     }
@@ -38,43 +38,8 @@ public static class IpCommand
         return command;
     }
 
-    internal static int RunStatus(FileInfo? config, string? node, string? api, bool json, TextWriter stdout, TextWriter stderr)
-    {
-        var (client, error) = AgentClient.From(config, node, api);
-        if (client is null)
-        {
-            stderr.WriteLine("vigil ip status: " + error);
-            return 2;
-        }
-        var (status, body, failure) = client.GetAsync("v1/ip").GetAwaiter().GetResult();
-        if (body is null || status != System.Net.HttpStatusCode.OK)
-        {
-            stderr.WriteLine("vigil ip status: " + (failure ?? StatusCommand.ErrorOf(body) ?? $"agent answered {(int?)status}"));
-            return status is null ? 2 : 1;
-        }
-        using (body)
-        {
-            if (json) stdout.WriteLine(body.RootElement.GetRawText());
-            else IpStatusTable.Write(body.RootElement, stdout);
-        }
-        return 0;
-    }
-
-    private static Command Change(string? parent, string name, string description, string[] arguments, Func<string[], (string Path, string Body)> request)
-    {
-        var command = new Command(name, description);
-        var args = arguments.Select(a => new Argument<string>(a) { Description = a.ToUpperInvariant() }).ToList();
-        foreach (var a in args) command.Arguments.Add(a);
-        var (config, node, api, token) = (AgentClient.ConfigOption(), AgentClient.NodeOption(), AgentClient.ApiOption(), AgentClient.TokenOption());
-        foreach (var option in new Option[] { config, node, api, token }) command.Options.Add(option);
-        command.SetAction(parse =>
-        {
-            var (path, body) = request([.. args.Select(a => parse.GetValue(a)!)]);
-            return AdminCommands.Run(parent is null ? $"vigil ip {name}" : $"vigil ip {parent} {name}", path, body,
-                parse.GetValue(config), parse.GetValue(node), parse.GetValue(api), parse.GetValue(token), Console.Out, Console.Error);
-        });
-        return command;
-    }
+    internal static int RunStatus(FileInfo? config, string? node, string? api, bool json, TextWriter stdout, TextWriter stderr) =>
+        StatusCommand.Show("vigil ip status", "v1/ip", IpStatusTable.Write, config, node, api, json, stdout, stderr);
 
     private static string Json(object value) => JsonSerializer.Serialize(value);
 }

@@ -56,24 +56,29 @@ public static class StatusCommand
         return 0;
     }
 
-    public static int Run(FileInfo? config, string? node, string? api, bool json, TextWriter stdout, TextWriter stderr)
+    public static int Run(FileInfo? config, string? node, string? api, bool json, TextWriter stdout, TextWriter stderr) =>
+        Show("vigil status", "v1/status", StatusTable.Write, config, node, api, json, stdout, stderr);
+
+    /// <summary>GETs <paramref name="path"/> from a node's API and prints its JSON, or <paramref name="table"/>'s text; exit 1 when the agent refused, 2 when none answered.</summary>
+    internal static int Show(string what, string path, Action<JsonElement, TextWriter> table, FileInfo? config, string? node, string? api,
+        bool json, TextWriter stdout, TextWriter stderr)
     {
         var (client, error) = AgentClient.From(config, node, api);
         if (client is null)
         {
-            stderr.WriteLine("vigil status: " + error);
+            stderr.WriteLine($"{what}: " + error);
             return 2;
         }
-        var (status, body, failure) = client.GetAsync("v1/status").GetAwaiter().GetResult();
+        var (status, body, failure) = client.GetAsync(path).GetAwaiter().GetResult();
         if (body is null || status != System.Net.HttpStatusCode.OK)
         {
-            stderr.WriteLine("vigil status: " + (failure ?? ErrorOf(body) ?? $"agent answered {(int?)status}"));
+            stderr.WriteLine($"{what}: " + (failure ?? ErrorOf(body) ?? $"agent answered {(int?)status}"));
             return status is null ? 2 : 1;
         }
         using (body)
         {
             if (json) stdout.WriteLine(body.RootElement.GetRawText());
-            else StatusTable.Write(body.RootElement, stdout);
+            else table(body.RootElement, stdout);
         }
         return 0;
     }

@@ -120,13 +120,21 @@ internal sealed class AgentCluster : IDisposable
         };
         foreach (var (name, value) in Environment) start.Environment[name] = value;
         foreach (var a in new[] { Vigil, "agent", "--config", configPath ?? ConfigPath, "--node", node }) start.ArgumentList.Add(a);
+        processes[node] = StartLogged(start, logs.TryGetValue(node, out var existing) ? existing : logs[node] = new StringBuilder());
+    }
+
+    /// <summary>Starts an agent process whose stdout and stderr lines are appended to <paramref name="log"/> (locked).</summary>
+    internal static Process StartLogged(ProcessStartInfo start, StringBuilder log)
+    {
+        start.RedirectStandardError = true;
+        start.RedirectStandardOutput = true;
+        start.UseShellExecute = false;
         var process = Process.Start(start)!;
-        var log = logs.TryGetValue(node, out var existing) ? existing : logs[node] = new StringBuilder();
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.AppendLine(e.Data); };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.AppendLine(e.Data); };
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
-        processes[node] = process;
+        return process;
     }
 
     public void Kill(string node)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Vigil.Testing.Cluster;
 
 namespace Vigil.Agent.Tests.Cluster;
@@ -12,33 +11,17 @@ namespace Vigil.Agent.Tests.Cluster;
 public sealed class WatchdogTests
 {
     [Fact]
-    public async Task A_stalled_loop_with_a_group_running_exits_70_within_a_few_dead_times()
+    public void A_stalled_loop_with_a_group_running_exits_70_within_a_few_dead_times()
     {
         using var cluster = new AgentCluster(1);
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-            WorkingDirectory = cluster.Dir,
-        };
-        foreach (var a in new[] { typeof(Vigil.Cli.Program).Assembly.Location, "agent", "--config", cluster.ConfigPath, "--node", "n1" })
-            start.ArgumentList.Add(a);
-        start.Environment[Vigil.Cli.Agent.AgentLoop.FailpointVariable] = "loop-stall";
-        using var agent = Process.Start(start)!;
-        var stderr = agent.StandardError.ReadToEndAsync();
-        var stdout = agent.StandardOutput.ReadToEndAsync();
+        cluster.Environment[Vigil.Cli.Agent.AgentLoop.FailpointVariable] = "loop-stall";
+        cluster.Start("n1");
 
-        var exited = agent.WaitForExit(60_000);
-        if (!exited)
-        {
-            agent.Kill(entireProcessTree: true);
-            await agent.WaitForExitAsync();
-        }
-        var log = await stderr + await stdout;
-        Assert.True(exited, "the agent did not exit after its loop stalled with a group running:\n" + log);
-        Assert.Contains("failpoint", log, StringComparison.Ordinal);
-        Assert.Contains("watchdog: SELF-FENCE", log, StringComparison.Ordinal);
-        Assert.Equal(70, agent.ExitCode);
+        cluster.WaitUntil(() => cluster.ExitCode("n1") is not null, TimeSpan.FromSeconds(60),
+            "the agent to exit by itself after its loop stalled with a group running");
+        cluster.WaitUntil(() => cluster.Log("n1").Contains("watchdog: SELF-FENCE", StringComparison.Ordinal), TimeSpan.FromSeconds(5),
+            "the watchdog's log line");
+        Assert.Contains("failpoint", cluster.Log("n1"), StringComparison.Ordinal);
+        Assert.Equal(70, cluster.ExitCode("n1"));
     }
 }

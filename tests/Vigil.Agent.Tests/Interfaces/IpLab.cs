@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using Vigil.Agent.Tests.Cluster;
 using Vigil.Agent.Tests.Network;
+using Vigil.Testing.Cluster;
 
 namespace Vigil.Agent.Tests.Interfaces;
 
@@ -80,17 +82,8 @@ internal sealed class IpLab : IDisposable
     public void Start(string host)
     {
         var start = Net.StartInfo(host, "dotnet", Vigil, "agent", "--config", ConfigPath, "--node", host);
-        start.RedirectStandardError = true;
-        start.RedirectStandardOutput = true;
-        start.UseShellExecute = false;
         start.WorkingDirectory = Dir;
-        var process = Process.Start(start)!;
-        var log = logs.TryGetValue(host, out var existing) ? existing : logs[host] = new StringBuilder();
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.AppendLine(e.Data); };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.AppendLine(e.Data); };
-        process.BeginErrorReadLine();
-        process.BeginOutputReadLine();
-        agents[host] = process;
+        agents[host] = AgentCluster.StartLogged(start, logs.TryGetValue(host, out var existing) ? existing : logs[host] = new StringBuilder());
     }
 
     /// <summary>Stops an agent: SIGTERM (clean, its groups stop) or SIGKILL.</summary>
@@ -124,20 +117,7 @@ internal sealed class IpLab : IDisposable
         all.AddRange(args);
         all.AddRange(["--api", $"127.0.0.1:{7501 + index}"]);
         if (args[0] == "ip" && args[1] != "status") all.AddRange(["--token-file", Path.Combine(DataDir(host), "api.token")]);
-        var start = Net.StartInfo(host, "dotnet", [.. all]);
-        start.RedirectStandardOutput = true;
-        start.RedirectStandardError = true;
-        start.UseShellExecute = false;
-        using var p = Process.Start(start)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(60_000))
-        {
-            p.Kill(true);
-            p.WaitForExit();
-            return (-1, $"vigil {string.Join(' ', args)} did not finish within 60 s");
-        }
-        return (p.ExitCode, stdout.Result + stderr.Result);
+        return VigilCli.Capture(Net.StartInfo(host, "dotnet", [.. all]));
     }
 
     /// <summary>The `public` group of `vigil ip status --json` on the host, or null while the agent does not answer.</summary>

@@ -112,7 +112,7 @@ internal sealed class AgentApi : IAsyncDisposable
     };
 
     /// <summary>The request's JSON object body, or an error result (400) when it is missing or malformed.</summary>
-    private static async Task<(JsonElement? Body, IResult? Error)> Body(HttpRequest request, bool optional = false)
+    internal static async Task<(JsonElement? Body, IResult? Error)> Body(HttpRequest request, bool optional = false)
     {
         using var reader = new StreamReader(request.Body);
         var text = await reader.ReadToEndAsync();
@@ -131,7 +131,7 @@ internal sealed class AgentApi : IAsyncDisposable
         }
     }
 
-    private static string? Text(JsonElement? body, string name) =>
+    internal static string? Text(JsonElement? body, string name) =>
         body is { } b && b.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private static bool TryNumber(HttpRequest request, string name, long fallback, out long value)
@@ -149,7 +149,7 @@ internal sealed class AgentApi : IAsyncDisposable
         return done == reply.Task ? reply.Task.Result : null;
     }
 
-    private static IResult Error(int status, string message) => Results.Json(new { error = message }, statusCode: status);
+    internal static IResult Error(int status, string message) => Results.Json(new { error = message }, statusCode: status);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,9 +1,9 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Vigil.Cli.Agent.Interfaces;
 using Vigil.Core.Configuration;
 using Vigil.Core.Interfaces;
+using static Vigil.Cli.Agent.Api.AgentApi;
 
 namespace Vigil.Cli.Agent.Api;
 
@@ -23,7 +23,8 @@ internal static class IpEndpoints
         app.MapGet("/v1/ip", () => Results.Json(new IpStatusModel(node, interfaces?.Views ?? []), AgentMessages.Json));
         app.MapPost("/v1/ip/backup", async (HttpRequest request, CancellationToken cancel) =>
         {
-            var body = await BodyAsync(request);
+            var (body, malformed) = await Body(request);
+            if (malformed is not null) return malformed;
             var (resource, iface, action) = (Text(body, "resource"), Text(body, "interface"), Text(body, "action"));
             if (resource is null || iface is null || action is not ("add" or "remove"))
                 return Error(400, "the body must be {\"resource\": NAME, \"interface\": NAME, \"action\": \"add\" | \"remove\"}");
@@ -32,12 +33,14 @@ internal static class IpEndpoints
                 : new BackupRemove(id, resource, iface));
         });
         app.MapPost("/v1/ip/move", async (HttpRequest request, CancellationToken cancel) =>
-            Text(await BodyAsync(request), "resource") is not { } resource
-                ? Error(400, "the body must be {\"resource\": NAME}")
-                : await Ask(node, interfaces, config(), resource, cancel, id => new MoveToBackup(id, resource)));
+            await Body(request) is var (body, malformed) && malformed is not null ? malformed
+            : Text(body, "resource") is not { } resource ? Error(400, "the body must be {\"resource\": NAME}")
+            : await Ask(node, interfaces, config(), resource, cancel, id => new MoveToBackup(id, resource)));
         app.MapPost("/v1/ip/switch", async (HttpRequest request, CancellationToken cancel) =>
         {
-            if (Text(await BodyAsync(request), "target") is not { } target) return Error(400, "the body must be {\"target\": GROUP or RESOURCE}");
+            var (body, malformed) = await Body(request);
+            if (malformed is not null) return malformed;
+            if (Text(body, "target") is not { } target) return Error(400, "the body must be {\"target\": GROUP or RESOURCE}");
             if (interfaces?.Has(target) == true) return Result(await interfaces.AskAsync(target, id => new SwitchHome(id, null), cancel));
             return await Ask(node, interfaces, config(), target, cancel, id => new SwitchHome(id, target));
         });
@@ -57,26 +60,6 @@ internal static class IpEndpoints
     private static IResult Result((bool Ok, string Detail) answer) => answer.Ok
         ? Results.Json(new { message = answer.Detail })
         : Error(409, answer.Detail);
-
-    private static async Task<JsonElement?> BodyAsync(HttpRequest request)
-    {
-        using var reader = new StreamReader(request.Body);
-        var text = await reader.ReadToEndAsync();
-        try
-        {
-            using var document = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 8 });
-            return document.RootElement.ValueKind == JsonValueKind.Object ? document.RootElement.Clone() : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    private static string? Text(JsonElement? body, string name) =>
-        body is { } b && b.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-    private static IResult Error(int status, string message) => Results.Json(new { error = message }, statusCode: status);
 }
 
 /// <summary>GET /v1/ip: this node's interface groups.</summary>

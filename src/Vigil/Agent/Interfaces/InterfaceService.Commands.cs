@@ -163,9 +163,8 @@ internal sealed partial class InterfaceService
     }
 
     /// <summary>ARP settings for the group's interfaces, test addresses present, and the first link states.</summary>
-    private void Prepare(InterfaceGroupConfig? group)
+    private void Prepare(InterfaceGroupConfig group, InterfaceGroupMachine machine)
     {
-        if (group is null || !machines.TryGetValue(group.Name, out var machine)) return;
         foreach (var item in group.Interfaces)
         {
             var facts = LinkWatcher.Read(item.Name);

@@ -28,6 +28,7 @@ internal sealed partial class InterfaceService : IDisposable
     private readonly PlacementStore store;
     private readonly BlockingCollection<Action> queue = new(MaxQueued);
     private readonly Dictionary<string, InterfaceGroupMachine> machines = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, InterfaceGroupConfig> groups = new(StringComparer.Ordinal);
     private readonly Dictionary<long, TaskCompletionSource<(bool Ok, string Detail)>> pending = [];
     private readonly Stopwatch uptime = Stopwatch.StartNew();
     private readonly CancellationTokenSource stopping = new();
@@ -49,7 +50,10 @@ internal sealed partial class InterfaceService : IDisposable
         store = new PlacementStore(dataDir, log);
         groupsSignature = Signature(startConfig);
         foreach (var group in LocalGroups(startConfig))
+        {
+            groups[group.Name] = group;
             machines[group.Name] = new InterfaceGroupMachine(group, store.Load(group.Name), Now);
+        }
     }
 
     private TimeSpan Now => uptime.Elapsed;
@@ -69,8 +73,7 @@ internal sealed partial class InterfaceService : IDisposable
         if (!Environment.IsPrivilegedProcess)
             log("interface groups need root (CAP_NET_ADMIN to place addresses, CAP_NET_RAW to probe): running unprivileged, " +
                 "probes cannot be sent (they count as missed) and addresses cannot be placed");
-        foreach (var (name, machine) in machines)
-            Prepare(LocalGroups(config()).FirstOrDefault(g => g.Name == name));
+        foreach (var group in groups.Values) Prepare(group, machines[group.Name]);
         links = new LinkWatcher((iface, facts) => Post(() => Link(iface, facts)), log);
         links.Start();
         thread = new Thread(Run) { IsBackground = true, Name = "interfaces", Priority = ThreadPriority.AboveNormal };
@@ -118,9 +121,9 @@ internal sealed partial class InterfaceService : IDisposable
         return (current, state is InterfaceState.Ok or InterfaceState.Repaired);
     }
 
-    /// <summary>The interfaces of a local group (config order).</summary>
+    /// <summary>The interfaces of a local group (config order, as the agent started with it).</summary>
     public IReadOnlyList<string> InterfacesOf(string group) =>
-        LocalGroups(config()).FirstOrDefault(g => g.Name == group)?.Interfaces.Select(i => i.Name).ToList() ?? [];
+        groups.TryGetValue(group, out var found) ? found.Interfaces.Select(i => i.Name).ToList() : [];
 
     private IEnumerable<InterfaceGroupConfig> LocalGroups(ClusterConfig c) => c.InterfaceGroups.Where(g => g.Node == node);
 
