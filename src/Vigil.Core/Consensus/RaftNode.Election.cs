@@ -22,10 +22,11 @@ public sealed partial class RaftNode
         }
         Role = RaftRole.Follower;
         Leader = leader;
-        leaderContactAge = leader is null ? int.MaxValue : 0;
+        leaderContactAge = leader is null ? int.MaxValue : stepAge;
         progress.Clear();
         votes.Clear();
         ResetElectionTimer();
+        if (leader is not null) electionElapsed = stepAge; // the leader's message arrived stepAge ticks ago
     }
 
     /// <summary>The election timer fired: ask the voters whether they would vote, without changing any term.</summary>

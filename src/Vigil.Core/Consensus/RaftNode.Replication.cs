@@ -81,7 +81,7 @@ public sealed partial class RaftNode
     private void HandleAppendResponse(AppendResponse m)
     {
         if (Role != RaftRole.Leader || !progress.TryGetValue(m.From, out var pr)) return;
-        pr.LastContact = now;
+        if (now - stepAge > pr.LastContact) pr.LastContact = now - stepAge;
         if (m.Success)
         {
             Invariant.Check(m.MatchIndex <= log.LastIndex, $"{m.From} matches up to {m.MatchIndex}, within the leader's log (last {log.LastIndex})");
@@ -168,8 +168,12 @@ public sealed partial class RaftNode
         Invariant.Check(Role != RaftRole.Leader, $"one leader per term (term {Term}: {Id} and {leader})");
         if (Role != RaftRole.Follower) BecomeFollower(Term, leader);
         Leader = leader;
-        leaderContactAge = 0;
+        // A message handled late (stepAge ticks after its arrival) restarts the timers from its arrival, unless a
+        // fresher message from this leader already did.
+        leaderContactAge = Math.Min(leaderContactAge, stepAge);
+        var elapsed = Math.Min(electionElapsed, stepAge);
         ResetElectionTimer();
+        electionElapsed = elapsed;
     }
 
     private static bool IsContiguous(AppendRequest m)

@@ -12,12 +12,30 @@ public sealed partial class RaftNode
     /// which never change terms, and a vote or pre-vote request while a live leader is known, which is ignored
     /// (leader stickiness). A lower-term append or snapshot is answered with this node's term so that a stale
     /// leader steps down; a lower-term pre-vote request is refused; any other lower-term message is dropped.
-    /// Messages addressed to another node are ignored.
+    /// Messages addressed to another node are ignored. <paramref name="ageTicks"/>: ticks that passed since the
+    /// message arrived, when the host handles it late (a routine keep-alive read in a batch): contact with the
+    /// leader or a follower counts from the arrival, so the election timer and check-quorum see the true silence.
     /// </summary>
-    public void Step(RaftMessage message)
+    public void Step(RaftMessage message, int ageTicks = 0)
     {
         ArgumentNullException.ThrowIfNull(message);
         if (message.To != Id || message.From == Id) return;
+        stepAge = Math.Clamp(ageTicks, 0, options.ElectionTicks - 1);
+        try
+        {
+            StepAged(message);
+        }
+        finally
+        {
+            stepAge = 0;
+        }
+    }
+
+    /// <summary>Ticks since the message being stepped arrived (0 outside <see cref="Step"/>), below ElectionTicks.</summary>
+    private int stepAge;
+
+    private void StepAged(RaftMessage message)
+    {
         if (message.Term > Term && !EnterHigherTerm(message)) return;
         if (message.Term < Term)
         {

@@ -75,10 +75,13 @@ public sealed partial class HeartbeatMonitor
     /// A heartbeat from <paramref name="peer"/> arrived on <paramref name="network"/>. Unknown names, this node's
     /// own name and networks the peer has no link on are ignored (<see cref="IgnoredHeartbeats"/>); an incarnation
     /// older than the one already heard is a stale datagram from before a restart (<see cref="StaleHeartbeats"/>).
+    /// <paramref name="heardAt"/> is when it arrived, if the host read it later (at most <paramref name="now"/>):
+    /// silence is measured from there, so a heartbeat read in a batch counts from its arrival, not its reading.
     /// </summary>
-    public void HeartbeatReceived(TimeSpan now, string peer, string network, long peerIncarnation)
+    public void HeartbeatReceived(TimeSpan now, string peer, string network, long peerIncarnation, TimeSpan? heardAt = null)
     {
         Advance(now);
+        var at = heardAt is { } h && h < now ? h : now;
         if (peer is null || network is null || !peersByName.TryGetValue(peer, out var record) || record.Link(network) is not { } link)
         {
             IgnoredHeartbeats++;
@@ -92,7 +95,7 @@ public sealed partial class HeartbeatMonitor
         if (record.Incarnation is { } previous && peerIncarnation > previous)
             events.Add(new PeerRestarted(now, peer, previous, peerIncarnation));
         record.Incarnation = peerIncarnation;
-        if (link.Heard(now))
+        if (link.Heard(at))
             events.Add(new NetworkUp(now, peer, network));
         if (!record.Member)
         {

@@ -26,11 +26,14 @@ internal sealed class PeerLink(string network)
         return now - anchor;
     }
 
-    /// <summary>A heartbeat arrived. True when the link changed to Up.</summary>
-    public bool Heard(TimeSpan now)
+    /// <summary>
+    /// A heartbeat arrived at <paramref name="at"/> (never after the monitor's present). True when the link changed
+    /// to Up. A heartbeat that arrived before the anchor (read late, after a pause credit) does not move it back.
+    /// </summary>
+    public bool Heard(TimeSpan at)
     {
-        LastHeard = now;
-        anchor = now;
+        if (LastHeard is not { } last || at > last) LastHeard = at;
+        if (at > anchor) anchor = at;
         var changed = State != NetworkState.Up;
         State = NetworkState.Up;
         return changed;

@@ -73,7 +73,8 @@ public sealed class NodeController
             case NodeTick:
                 return true;
             case NodeStateCommitted s:
-                lastDatabaseContact = now;
+                var contact = s.HeardAt is { } heard && heard < now ? heard : now;
+                if (lastDatabaseContact is not { } last || contact > last) lastDatabaseContact = contact;
                 if (State is null || s.State.Version > State.Version)
                     State = s.State;
                 return false;

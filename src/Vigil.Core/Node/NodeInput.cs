@@ -9,8 +9,11 @@ public abstract record NodeInput;
 /// <summary>Time passed: monitors and reports fall due.</summary>
 public sealed record NodeTick : NodeInput;
 
-/// <summary>A newer committed cluster state reached this node.</summary>
-public sealed record NodeStateCommitted(ClusterState State) : NodeInput;
+/// <summary>
+/// A committed cluster state reached this node from the database (the leader's lease). <paramref name="HeardAt"/>:
+/// when the lease arrived, if the host handled it later — the lease runs from its arrival, never from its handling.
+/// </summary>
+public sealed record NodeStateCommitted(ClusterState State, TimeSpan? HeardAt = null) : NodeInput;
 
 /// <summary>This node's membership view changed.</summary>
 public sealed record NodeMembershipChanged(MembershipView View) : NodeInput;

@@ -136,12 +136,14 @@ internal sealed partial class AgentLoop
 
     private long? bootstrapIndex;
 
-    private void ReceiveRaft(byte[] body)
+    /// <summary>A Raft message, handled <paramref name="ageTicks"/> ticks after it arrived.</summary>
+    private void ReceiveRaft(byte[] body, int ageTicks)
     {
         var message = RaftCodec.DecodeMessage(body);
         if (message.To != settings.Node.Name) return;
-        raft.Step(message);
+        raft.Step(message, ageTicks);
     }
 
-    internal void SendTo(string peer, MessageKind kind, byte[] body, bool allNetworks = false) => link.Send(peer, kind, body, allNetworks);
+    internal void SendTo(string peer, MessageKind kind, byte[] body, bool allNetworks = false, bool routine = false) =>
+        link.Send(peer, kind, body, allNetworks, routine);
 }

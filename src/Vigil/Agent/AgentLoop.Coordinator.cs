@@ -169,10 +169,15 @@ internal sealed partial class AgentLoop
         var lease = new LeaseMessage(raft.Term, raft.CommitIndex, state.Version, database.ConfigVersion,
             [.. view.Members.Order(StringComparer.Ordinal)], phases);
         var body = AgentMessages.Encode(lease);
+        // Unchanged since the last renewal: routine (each receiver runs its lease from the arrival, not the handling).
+        var routine = lastLeaseBody is not null && body.AsSpan().SequenceEqual(lastLeaseBody);
+        lastLeaseBody = body;
         foreach (var peer in view.Members.Where(m => m != settings.Node.Name).Order(StringComparer.Ordinal))
-            SendTo(peer, MessageKind.Lease, body, allNetworks: true);
+            SendTo(peer, MessageKind.Lease, body, allNetworks: true, routine);
         if (controller is not null) StepController(new NodeStateCommitted(state));
     }
+
+    private byte[]? lastLeaseBody;
 
     /// <summary>group -> "phase@node" from the owners' latest reports (what `vigil status` shows).</summary>
     private Dictionary<string, string> GroupPhases()

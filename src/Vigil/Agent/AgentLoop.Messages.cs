@@ -10,12 +10,13 @@ internal sealed partial class AgentLoop
 
     private void Receive(MessageArrived m)
     {
+        if (m.Routine && IsRoutineCopy(m)) return;
         try
         {
             switch (m.Kind)
             {
-                case MessageKind.Raft: ReceiveRaft(m.Body); break;
-                case MessageKind.Lease: LeaseRenewed(AgentMessages.Decode<LeaseMessage>(m.Body), m.Sender); break;
+                case MessageKind.Raft: ReceiveRaft(m.Body, AgeInTicks(m.ArrivedAt)); break;
+                case MessageKind.Lease: LeaseRenewed(DecodeLease(m), m.Sender, m.ArrivedAt); break;
                 case MessageKind.Report:
                     var report = AgentMessages.Decode<ReportMessage>(m.Body).Report;
                     if (report.Node == m.Sender && raft.Role == Core.Consensus.RaftRole.Leader) ReportArrived(report);
@@ -33,4 +34,38 @@ internal sealed partial class AgentLoop
     }
 
     private long undecodableMessages;
+
+    /// <summary>Routine messages handled since the last tick: (sender, kind, body).</summary>
+    private readonly List<(string Sender, MessageKind Kind, byte[] Body)> routineSinceTick = [];
+
+    /// <summary>
+    /// Whether an identical routine message from the same sender was already handled since the last tick: the
+    /// copy another network carried (keep-alives and leases go on every network). Handling it again would tell
+    /// nothing new, and answer it twice.
+    /// </summary>
+    private bool IsRoutineCopy(MessageArrived m)
+    {
+        foreach (var (sender, kind, body) in routineSinceTick)
+            if (kind == m.Kind && sender == m.Sender && body.AsSpan().SequenceEqual(m.Body)) return true;
+        if (routineSinceTick.Count < 64) routineSinceTick.Add((m.Sender, m.Kind, m.Body));
+        return false;
+    }
+
+    private (string Sender, byte[] Body, LeaseMessage Lease)? lastLease;
+
+    /// <summary>A lease, decoded — unless it has the same bytes as the last one from that sender (routine renewals do).</summary>
+    private LeaseMessage DecodeLease(MessageArrived m)
+    {
+        if (lastLease is { } last && last.Sender == m.Sender && last.Body.AsSpan().SequenceEqual(m.Body)) return last.Lease;
+        var lease = AgentMessages.Decode<LeaseMessage>(m.Body);
+        lastLease = (m.Sender, m.Body, lease);
+        return lease;
+    }
+
+    /// <summary>Whole ticks since <paramref name="arrivedAt"/> (a routine message read in a batch, handled at a tick).</summary>
+    private int AgeInTicks(TimeSpan arrivedAt)
+    {
+        var age = clock.Now - arrivedAt;
+        return age <= TimeSpan.Zero ? 0 : (int)Math.Min(int.MaxValue, age / tickInterval);
+    }
 }

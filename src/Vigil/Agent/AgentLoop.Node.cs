@@ -115,7 +115,8 @@ internal sealed partial class AgentLoop
     }
 
     /// <summary>The leader's renewal reached us: the committed state, which also renews our lease.</summary>
-    private void LeaseRenewed(LeaseMessage lease, string sender)
+    /// <summary>The leader's lease, which arrived at <paramref name="arrivedAt"/> (it runs from there, however late it is handled).</summary>
+    private void LeaseRenewed(LeaseMessage lease, string sender, TimeSpan arrivedAt)
     {
         leaderPhases = lease.GroupPhases;
         if (controller is null || database.State is not { } state) return;
@@ -130,7 +131,7 @@ internal sealed partial class AgentLoop
             return;
         }
         lastLeaseRefusal = null;
-        StepController(new NodeStateCommitted(state));
+        StepController(new NodeStateCommitted(state, arrivedAt));
     }
 
     private string? lastLeaseRefusal;
@@ -183,7 +184,19 @@ internal sealed partial class AgentLoop
         if (raft.Role == Core.Consensus.RaftRole.Leader)
             ReportArrived(report);
         else if (raft.Leader is { } leader)
-            SendTo(leader, MessageKind.Report, AgentMessages.Encode(new ReportMessage(report)));
+            SendTo(leader, MessageKind.Report, AgentMessages.Encode(new ReportMessage(report)), routine: SameAsLastReport(leader, report));
+    }
+
+    private (string Leader, NodeReport Report)? lastReportSent;
+
+    /// <summary>Whether <paramref name="leader"/> was last sent a report saying the same (only the sequence differs): routine.</summary>
+    private bool SameAsLastReport(string leader, NodeReport report)
+    {
+        var same = lastReportSent is { } last && last.Leader == leader && last.Report.Incarnation == report.Incarnation
+            && last.Report.StateVersion == report.StateVersion && last.Report.Groups.SequenceEqual(report.Groups)
+            && last.Report.FailedCriticalDevices.SequenceEqual(report.FailedCriticalDevices, StringComparer.Ordinal);
+        lastReportSent = (leader, report);
+        return same;
     }
 
     /// <summary>

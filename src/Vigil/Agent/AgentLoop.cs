@@ -15,7 +15,7 @@ namespace Vigil.Cli.Agent;
 /// </summary>
 internal sealed partial class AgentLoop
 {
-    public const int TicksPerHeartbeat = 2;
+    public const int TicksPerHeartbeat = 1;
     public const int MaxQueuedEvents = 10_000;
 
     private readonly AgentSettings settings;
@@ -81,10 +81,13 @@ internal sealed partial class AgentLoop
     /// <summary>Milliseconds since the loop last finished an iteration (the watchdog reads it).</summary>
     public long StalledForMs => Environment.TickCount64 - Interlocked.Read(ref lastLoopTicks);
 
-    /// <summary>Queues an event from any thread; false (and counted) when the queue is full.</summary>
-    public bool Post(AgentEvent item)
+    /// <summary>
+    /// Queues an event from any thread; false (and counted) when the queue is full. Without <paramref name="wake"/>
+    /// (a routine message) it is handled at the next tick at the latest.
+    /// </summary>
+    public bool Post(AgentEvent item, bool wake = true)
     {
-        if (queue.TryAdd(item)) return true;
+        if (queue.TryAdd(item, wake)) return true;
         Interlocked.Increment(ref droppedEvents);
         return false;
     }
@@ -147,6 +150,7 @@ internal sealed partial class AgentLoop
     private void Tick()
     {
         ticks++;
+        routineSinceTick.Clear();
         // Lifeguard: while this node's own timers run late, its election timer runs slower (a leader's heartbeats do not).
         double scale;
         lock (monitorGate) scale = monitor.ElectionScale;

@@ -52,19 +52,19 @@ internal static class AgentRunner
         var monitor = HeartbeatMonitor.ForNode(settings.Config, settings.Node.Name);
         using var link = new ClusterLink(settings, key, identity.Epoch, monitor, monitorGate, clock, log.For("wire"));
         var loop = new AgentLoop(settings, log, clock, link, storage, identity, monitor, monitorGate);
-        link.Start(m => loop.Post(m));
+        var watchdog = new LoopWatchdog(loop, settings.Config, log);
+        var heartbeats = new HeartbeatService(link, monitor, monitorGate, clock, settings.Config.Cluster.Timing.HeartbeatInterval,
+            identity.Incarnation, watchdog.Check);
+        link.Start((message, wake) => loop.Post(message, wake), heartbeats.Beat);
         using var interfaces = loop.Interfaces;
         interfaces.Start();
-        using var heartbeats = new HeartbeatService(link, monitor, monitorGate, clock, settings.Config.Cluster.Timing.HeartbeatInterval, identity.Incarnation);
-        heartbeats.Start();
-        using var watchdog = new LoopWatchdog(loop, settings.Config, log);
         AgentApi? api = null;
         if (settings.Api is { } endpoint)
         {
             try
             {
                 var token = ApiToken.LoadOrCreate(settings.DataDir, log.For("api"));
-                api = AgentApi.StartAsync(endpoint, loop.Post, token, loop.Events,
+                api = AgentApi.StartAsync(endpoint, e => loop.Post(e), token, loop.Events,
                     new IpEndpoints.Context(settings.Node.Name, loop.Interfaces, () => loop.CurrentConfig)).GetAwaiter().GetResult();
                 log.Write("api", $"listening on http://{endpoint}");
             }

@@ -11,8 +11,11 @@ namespace Vigil.Cli.Agent;
 /// The agent's cluster network: seals and sends messages to peers, and opens what arrives. Heartbeats go on
 /// every network; control traffic (Raft, reports, requests) goes on the peer's best network
 /// (<see cref="HeartbeatMonitor.ControlNetwork"/>, FailSafe's priority order) and Raft heartbeats and leases
-/// on every network, so losing one network delays nothing. Received heartbeats update the monitor right on
-/// the receive thread (never queued behind other work); other messages are posted to the loop.
+/// on every network, so losing one network delays nothing. Messages without news — heartbeats, Raft keep-alives
+/// (an empty append with no new commit index, a success answer with no new match), an unchanged lease or
+/// report — are sealed as routine: the receiver reads them in one batch per heartbeat (<see cref="UdpTransport"/>)
+/// and its loop handles them at its next tick, with their kernel arrival time. Received heartbeats update the
+/// monitor right on the receive thread; other messages are posted to the loop, waking it unless routine.
 /// Drops are counted; the first drop of each kind per source is logged.
 /// </summary>
 internal sealed class ClusterLink : IDisposable
@@ -29,7 +32,9 @@ internal sealed class ClusterLink : IDisposable
     private readonly ConcurrentDictionary<string, byte> reportedDrops = new(StringComparer.Ordinal);
     private volatile IReadOnlyDictionary<string, IReadOnlyList<(string Network, IPEndPoint Address)>> peers =
         new Dictionary<string, IReadOnlyList<(string, IPEndPoint)>>();
-    private Func<MessageArrived, bool>? deliver;
+    private Func<MessageArrived, bool, bool>? deliver;
+    private readonly Dictionary<string, (long Term, long Value)> raftCommitSent = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (long Term, long Value)> raftMatchSent = new(StringComparer.Ordinal);
 
     public ClusterLink(AgentSettings settings, ClusterKey key, ulong epoch, HeartbeatMonitor monitor, Lock monitorGate, AgentClock clock, Action<string> log)
     {
@@ -43,11 +48,16 @@ internal sealed class ClusterLink : IDisposable
         UpdatePeers(config);
     }
 
-    /// <summary>Starts receiving; <paramref name="post"/> queues a message for the loop.</summary>
-    public void Start(Func<MessageArrived, bool> post)
+    /// <summary>
+    /// Starts receiving; <paramref name="post"/>(message, wake) queues a message for the loop, waking it when asked.
+    /// <paramref name="onHeartbeat"/> runs once per heartbeat on the receive thread, after the routine batch, and
+    /// returns the time until the next one.
+    /// </summary>
+    public void Start(Func<MessageArrived, bool, bool> post, Func<TimeSpan> onHeartbeat)
     {
         deliver = post;
-        transport.Start(OnDatagram);
+        transport.Start(OnDatagram, onHeartbeat);
+        if (!transport.Steering) log("routine messages cannot be steered to a socket of their own here (SO_REUSEPORT with BPF): every datagram wakes the receive thread");
     }
 
     /// <summary>
@@ -77,46 +87,71 @@ internal sealed class ClusterLink : IDisposable
     {
         foreach (var (_, addresses) in peers)
             foreach (var (network, address) in addresses)
-                if (transport.LocalEndpoints.ContainsKey(network)) transport.Send(network, address, sealer.Seal(MessageKind.Heartbeat, body));
+                if (transport.LocalEndpoints.ContainsKey(network)) transport.Send(network, address, sealer.Seal(MessageKind.Heartbeat, body, routine: true));
     }
 
+    /// <summary>Sends a Raft message (loop thread only): empty appends on every network; keep-alives as routine.</summary>
     public void SendRaft(RaftMessage message) =>
-        Send(message.To, MessageKind.Raft, RaftCodec.Encode(message), allNetworks: message is AppendRequest { Entries.IsEmpty: true });
+        Send(message.To, MessageKind.Raft, RaftCodec.Encode(message), allNetworks: message is AppendRequest { Entries.IsEmpty: true }, routine: IsKeepAlive(message));
 
-    /// <summary>Sends to one peer: on its control network, or on every network.</summary>
-    public void Send(string peer, MessageKind kind, byte[] body, bool allNetworks)
+    /// <summary>
+    /// A Raft message without news for its receiver: an empty append whose commit index this peer was already sent
+    /// in this term, or a success answer whose match index this leader was already sent in this term.
+    /// </summary>
+    private bool IsKeepAlive(RaftMessage message) => message switch
+    {
+        AppendRequest a => AlreadySent(raftCommitSent, a.To, a.Term, a.Commit) && a.Entries.IsEmpty,
+        AppendResponse { Success: true } r => AlreadySent(raftMatchSent, r.To, r.Term, r.MatchIndex),
+        _ => false,
+    };
+
+    /// <summary>Whether <paramref name="peer"/> was already sent <paramref name="value"/> (or more) in this term; records it if not.</summary>
+    private static bool AlreadySent(Dictionary<string, (long Term, long Value)> sent, string peer, long term, long value)
+    {
+        if (sent.TryGetValue(peer, out var last) && last.Term == term && last.Value >= value) return true;
+        sent[peer] = (term, value);
+        return false;
+    }
+
+    /// <summary>
+    /// Sends to one peer: on its control network, or on every network. A <paramref name="routine"/> message (no
+    /// news) may be handled up to a heartbeat late by the receiver.
+    /// </summary>
+    public void Send(string peer, MessageKind kind, byte[] body, bool allNetworks, bool routine = false)
     {
         if (!peers.TryGetValue(peer, out var addresses) || addresses.Count == 0) return;
         if (allNetworks)
         {
             // Sealed per network: each copy has its own sequence number, so the second is not taken for a replay.
             foreach (var (network, address) in addresses)
-                if (transport.LocalEndpoints.ContainsKey(network)) transport.Send(network, address, sealer.Seal(kind, body));
+                if (transport.LocalEndpoints.ContainsKey(network)) transport.Send(network, address, sealer.Seal(kind, body, routine));
             return;
         }
         string? best;
         lock (monitorGate) best = monitor.ControlNetwork(peer);
         var chosen = addresses.FirstOrDefault(a => a.Network == best && transport.LocalEndpoints.ContainsKey(a.Network));
         if (chosen.Address is null) chosen = addresses.FirstOrDefault(a => transport.LocalEndpoints.ContainsKey(a.Network));
-        if (chosen.Address is not null) transport.Send(chosen.Network, chosen.Address, sealer.Seal(kind, body));
+        if (chosen.Address is not null) transport.Send(chosen.Network, chosen.Address, sealer.Seal(kind, body, routine));
     }
 
-    private void OnDatagram(string network, byte[] datagram, IPEndPoint from)
+    private void OnDatagram(ReceivedDatagram d)
     {
-        var result = opener.Open(datagram, clock.Now);
+        var now = clock.Now;
+        var result = opener.Open(d.Datagram, now);
         if (result.IsDropped)
         {
-            if (reportedDrops.Count < 10_000 && reportedDrops.TryAdd($"{from}/{result.Drop}", 0))
-                log($"dropped packet from {from} on {network}: {result.Detail ?? result.Drop.ToString()} (further drops of this kind from there are only counted)");
+            if (reportedDrops.Count < 10_000 && reportedDrops.TryAdd($"{d.From}/{result.Drop}", 0))
+                log($"dropped packet from {d.From} on {d.Network}: {result.Detail ?? result.Drop.ToString()} (further drops of this kind from there are only counted)");
             return;
         }
         if (result.Message is not { } message) return; // a fragment of a larger message
+        var arrived = now - d.Age;
         if (message.Kind == MessageKind.Heartbeat)
         {
             try
             {
                 var (incarnation, _) = AgentMessages.ReadHeartbeat(message.Body);
-                lock (monitorGate) monitor.HeartbeatReceived(clock.Now, message.Sender, network, incarnation);
+                lock (monitorGate) monitor.HeartbeatReceived(clock.Now, message.Sender, d.Network, incarnation, heardAt: arrived);
             }
             catch (FormatException e)
             {
@@ -124,7 +159,7 @@ internal sealed class ClusterLink : IDisposable
             }
             return;
         }
-        deliver?.Invoke(new MessageArrived(message.Sender, message.Kind, message.Body));
+        deliver?.Invoke(new MessageArrived(message.Sender, message.Kind, message.Body, arrived, message.Routine), !message.Routine);
     }
 
     public void Dispose() => transport.Dispose();

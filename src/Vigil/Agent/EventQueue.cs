@@ -1,7 +1,7 @@
 namespace Vigil.Cli.Agent;
 
 /// <summary>
-/// The loop's bounded inbox: any thread posts, the loop takes with a timeout. A plain monitor wait — unlike
+/// The loop's bounded inbox: any thread posts (waking the loop or not), the loop takes with a timeout. A plain monitor wait — unlike
 /// BlockingCollection/SemaphoreSlim it does not spin before sleeping, which at 100 timed waits a second would
 /// cost an idle agent several percent of a core.
 /// </summary>
@@ -10,14 +10,17 @@ internal sealed class EventQueue(int capacity)
     private readonly Queue<AgentEvent> items = new();
     private readonly object gate = new();
 
-    /// <summary>False when the queue is full (the caller counts the drop).</summary>
-    public bool TryAdd(AgentEvent item)
+    /// <summary>
+    /// False when the queue is full (the caller counts the drop). Without <paramref name="wake"/> the item waits for
+    /// the taker's next timed wake-up (a routine message: the loop's next tick) or for a later item that wakes it.
+    /// </summary>
+    public bool TryAdd(AgentEvent item, bool wake = true)
     {
         lock (gate)
         {
             if (items.Count >= capacity) return false;
             items.Enqueue(item);
-            if (items.Count == 1) Monitor.Pulse(gate);
+            if (wake) Monitor.Pulse(gate); // cheap when nobody waits: no system call
             return true;
         }
     }

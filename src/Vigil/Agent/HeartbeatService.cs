@@ -3,52 +3,33 @@ using Vigil.Core.Heartbeat;
 namespace Vigil.Cli.Agent;
 
 /// <summary>
-/// Sends this node's heartbeats and ticks the failure detector on a dedicated, above-normal-priority thread,
-/// so no other work of the agent can starve them. The monitor learns how late each tick fired (Lifeguard's
-/// local health): a paused agent widens its deadlines instead of accusing healthy peers.
+/// Once per heartbeat interval, on the network thread ("vigil-net", above-normal priority, which no other work of
+/// the agent can starve): ticks the failure detector, sends this node's heartbeats on every network and runs the
+/// loop watchdog's check. The monitor learns how late each beat fired (Lifeguard's local health): a paused agent
+/// widens its deadlines instead of accusing healthy peers.
 /// </summary>
-internal sealed class HeartbeatService : IDisposable
+internal sealed class HeartbeatService(ClusterLink link, HeartbeatMonitor monitor, Lock monitorGate, AgentClock clock, TimeSpan interval,
+    long incarnation, Action? onBeat = null)
 {
-    private readonly ClusterLink link;
-    private readonly HeartbeatMonitor monitor;
-    private readonly Lock monitorGate;
-    private readonly AgentClock clock;
-    private readonly TimeSpan interval;
-    private readonly long incarnation;
-    private readonly Thread thread;
-    private volatile bool stopping;
+    private TimeSpan? due;
 
-    public HeartbeatService(ClusterLink link, HeartbeatMonitor monitor, Lock monitorGate, AgentClock clock, TimeSpan interval, long incarnation)
+    /// <summary>One beat; returns the time until the next one is due.</summary>
+    public TimeSpan Beat()
     {
-        (this.link, this.monitor, this.monitorGate, this.clock, this.interval, this.incarnation) = (link, monitor, monitorGate, clock, interval, incarnation);
-        thread = new Thread(Run) { IsBackground = true, Priority = ThreadPriority.AboveNormal, Name = "vigil-heartbeat" };
-    }
-
-    public void Start() => thread.Start();
-
-    private void Run()
-    {
-        var due = clock.Now;
-        while (!stopping)
+        var now = clock.Now;
+        var scheduled = due ?? now;
+        long viewId;
+        lock (monitorGate)
         {
-            long viewId;
-            lock (monitorGate)
-            {
-                monitor.Tick(clock.Now, due);
-                viewId = monitor.View.ViewId;
-            }
-            link.SendHeartbeats(AgentMessages.Heartbeat(incarnation, viewId));
-            due += interval;
-            var now = clock.Now;
-            if (due < now) due = now; // late: carry on from now, the monitor already saw the lateness
-            var wait = due - now;
-            if (wait > TimeSpan.Zero) Thread.Sleep(wait);
+            monitor.Tick(now, scheduled);
+            viewId = monitor.View.ViewId;
         }
-    }
-
-    public void Dispose()
-    {
-        stopping = true;
-        if (thread.IsAlive) thread.Join(TimeSpan.FromSeconds(1));
+        link.SendHeartbeats(AgentMessages.Heartbeat(incarnation, viewId));
+        onBeat?.Invoke();
+        var next = scheduled + interval;
+        now = clock.Now;
+        if (next < now) next = now; // late: carry on from now, the monitor already saw the lateness
+        due = next;
+        return next - now;
     }
 }

@@ -66,4 +66,18 @@ public sealed class ReplayTests
         Assert.NotNull(opener.Open(Sealer("n2").Seal(MessageKind.Heartbeat, [1])[0], At(0)).Message);
         Assert.NotNull(opener.Open(Sealer("n3").Seal(MessageKind.Heartbeat, [1])[0], At(0)).Message);
     }
+
+    [Fact]
+    public void Routine_datagrams_have_their_own_sequence_lane_so_a_batch_read_late_is_not_a_replay()
+    {
+        var sealer = Sealer("n2");
+        var opener = Opener("n1");
+        var routine = sealer.Seal(MessageKind.Heartbeat, Body(16), routine: true)[0]; // sealed first, read last
+        for (var i = 0; i < 2 * WireFormat.ReplayWindow; i++)
+            Assert.NotNull(opener.Open(sealer.Seal(MessageKind.Raft, Body(8))[0], TimeSpan.Zero).Message);
+        var late = opener.Open(routine, TimeSpan.Zero);
+        Assert.False(late.IsDropped, late.Detail);
+        Assert.True(late.Message!.Routine);
+        Assert.True(opener.Open(routine, TimeSpan.Zero).IsDropped); // its own lane still refuses a replay
+    }
 }

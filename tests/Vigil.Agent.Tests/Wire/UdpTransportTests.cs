@@ -21,8 +21,8 @@ public sealed class UdpTransportTests
         using var a = Bind();
         using var b = Bind();
         var inbox = new BlockingCollection<Received>();
-        b.Start((network, datagram, from) => inbox.Add(new Received(network, datagram, from)));
-        a.Start((_, _, _) => { });
+        b.Start(d => inbox.Add(new Received(d.Network, d.Datagram, d.From)));
+        a.Start(_ => { });
 
         var sealer = Sealer("n2");
         var opener = Opener("n1");
@@ -45,14 +45,71 @@ public sealed class UdpTransportTests
     }
 
     [Fact]
-    public void Each_network_has_its_own_socket_and_named_thread()
+    public void One_named_thread_serves_every_network_and_each_network_steers_routine_datagrams()
     {
         using var t = new UdpTransport([("ring0", new IPEndPoint(IPAddress.Loopback, 0)), ("ring1", new IPEndPoint(IPAddress.Loopback, 0))]);
-        t.Start((_, _, _) => { });
+        t.Start(_ => { });
         Assert.NotEqual(t.LocalEndpoints["ring0"].Port, t.LocalEndpoints["ring1"].Port);
-        Assert.Equal(["vigil-recv-ring0", "vigil-recv-ring1"], t.ReceiveThreads.Select(th => th.Name));
-        Assert.All(t.ReceiveThreads, th => Assert.True(th.IsBackground && th.IsAlive));
-        Assert.All(t.ReceiveThreads, th => Assert.Equal(ThreadPriority.AboveNormal, th.Priority));
+        Assert.True(t.Steering);
+        var thread = t.ReceiveThread!;
+        Assert.Equal("vigil-net", thread.Name);
+        Assert.True(thread.IsBackground && thread.IsAlive);
+        Assert.Equal(ThreadPriority.AboveNormal, thread.Priority);
+    }
+
+    [Fact]
+    public void Routine_datagrams_wait_for_the_period_with_their_age_and_others_arrive_at_once()
+    {
+        using var a = Bind();
+        using var b = Bind();
+        var inbox = new BlockingCollection<(ReceivedDatagram Datagram, int Period)>();
+        var periods = 0;
+        var period = TimeSpan.FromMilliseconds(600);
+        var periodStarted = new ManualResetEventSlim();
+        b.Start(d => inbox.Add((d, Volatile.Read(ref periods))), () =>
+        {
+            Interlocked.Increment(ref periods);
+            periodStarted.Set();
+            return period;
+        });
+        a.Start(_ => { });
+        Assert.True(periodStarted.Wait(Wait));
+        var sealer = Sealer("n2");
+        var to = b.LocalEndpoints["ring0"];
+        var sentAt = Volatile.Read(ref periods);
+        Assert.True(a.Send("ring0", to, sealer.Seal(MessageKind.Heartbeat, Body(16), routine: true)));
+        Assert.True(a.Send("ring0", to, sealer.Seal(MessageKind.Raft, Body(40))));
+
+        Assert.True(inbox.TryTake(out var first, Wait));
+        Assert.False(first.Datagram.Routine); // the Raft message did not wait for the period
+        Assert.Equal(sentAt, first.Period);
+        Assert.True(inbox.TryTake(out var second, Wait));
+        Assert.True(second.Datagram.Routine);
+        Assert.True(second.Period == sentAt, "routine datagrams are read right before the period's callback");
+        Assert.True(second.Datagram.Age > TimeSpan.FromMilliseconds(200), $"age {second.Datagram.Age} should be the time it waited");
+        var opened = Opener("n1").Open(second.Datagram.Datagram, TimeSpan.Zero).Message!;
+        Assert.Equal(MessageKind.Heartbeat, opened.Kind);
+        Assert.True(opened.Routine);
+    }
+
+    [Fact]
+    public void Without_steering_every_datagram_arrives_at_once()
+    {
+        using var a = Bind();
+        using var b = new UdpTransport([("ring0", new IPEndPoint(IPAddress.Loopback, 0))], steering: false);
+        Assert.False(b.Steering);
+        var inbox = new BlockingCollection<ReceivedDatagram>();
+        var started = new ManualResetEventSlim();
+        b.Start(inbox.Add, () =>
+        {
+            started.Set();
+            return TimeSpan.FromSeconds(30);
+        });
+        Assert.True(started.Wait(Wait));
+        a.Send("ring0", b.LocalEndpoints["ring0"], Sealer("n2").Seal(MessageKind.Heartbeat, Body(16), routine: true));
+        Assert.True(inbox.TryTake(out var got, TimeSpan.FromSeconds(10)));
+        Assert.False(got.Routine);
+        Assert.True(got.Age < TimeSpan.FromSeconds(5));
     }
 
     [Fact]
@@ -76,8 +133,8 @@ public sealed class UdpTransportTests
             closedPort = ((IPEndPoint)probe.LocalEndPoint!).Port;
         }
         var inbox = new BlockingCollection<byte[]>();
-        a.Start((_, d, _) => inbox.Add(d));
-        b.Start((_, _, _) => { });
+        a.Start(d => inbox.Add(d.Datagram));
+        b.Start(_ => { });
         for (var i = 0; i < 5; i++) a.Send("ring0", new IPEndPoint(IPAddress.Loopback, closedPort), [[1, 2, 3]]);
         b.Send("ring0", a.LocalEndpoints["ring0"], [[7]]);
         Assert.True(inbox.TryTake(out var got, Wait));
@@ -102,10 +159,10 @@ public sealed class UdpTransportTests
         using var a = Bind();
         using var b = Bind();
         var inbox = new BlockingCollection<byte[]>();
-        b.Start((_, d, _) =>
+        b.Start(d =>
         {
-            if (d[0] == 0) throw new InvalidOperationException("boom");
-            inbox.Add(d);
+            if (d.Datagram[0] == 0) throw new InvalidOperationException("boom");
+            inbox.Add(d.Datagram);
         });
         a.Send("ring0", b.LocalEndpoints["ring0"], [[0], [1]]);
         Assert.True(inbox.TryTake(out var got, Wait));
@@ -114,16 +171,25 @@ public sealed class UdpTransportTests
     }
 
     [Fact]
-    public void Dispose_joins_the_receive_threads_within_a_second()
+    public void Dispose_joins_the_receive_thread_within_a_second()
     {
         var t = new UdpTransport([("ring0", new IPEndPoint(IPAddress.Loopback, 0)), ("ring1", new IPEndPoint(IPAddress.Loopback, 0))]);
-        t.Start((_, _, _) => { });
-        var threads = t.ReceiveThreads.ToList();
+        t.Start(_ => { }, () => TimeSpan.FromMinutes(1)); // a long period: the poll must be woken, not waited out
+        var thread = t.ReceiveThread!;
+        Thread.Sleep(100);
         var started = DateTime.UtcNow;
         t.Dispose();
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(1.5));
-        Assert.All(threads, th => Assert.False(th.IsAlive));
+        Assert.False(thread.IsAlive);
         t.Dispose(); // idempotent
         using var again = new UdpTransport([("ring0", t.LocalEndpoints["ring0"])]); // the port was released
+    }
+
+    [Fact]
+    public void A_port_held_by_another_transport_is_refused_even_with_steering()
+    {
+        using var first = Bind();
+        var e = Assert.Throws<WireSetupException>(() => new UdpTransport([("ring0", first.LocalEndpoints["ring0"])]));
+        Assert.Contains("address already in use", e.Message, StringComparison.Ordinal);
     }
 }

@@ -35,7 +35,7 @@ internal static class WireKit
         body ??= [1, 2, 3];
         var name = Encoding.UTF8.GetBytes(sender);
         var datagram = new byte[DatagramHeader.DatagramLength(name.Length, body.Length)];
-        DatagramHeader.Write(datagram, clusterId, name, epoch, sequence, (MessageKind)kind, messageId, index, count, body);
+        DatagramHeader.Write(datagram, clusterId, name, epoch, sequence, (MessageKind)(kind & 0x7F), (kind & 0x80) != 0, messageId, index, count, body);
         DatagramTag.Write(key ?? Key, datagram);
         return datagram;
     }

@@ -58,3 +58,26 @@ public class StaleStateTests
         Assert.Equal(7, d.State.Nodes["n2"].Incarnation);
     }
 }
+
+/// <summary>The lease runs from when the leader's renewal arrived, not from when the host got round to it.</summary>
+public class LeaseArrivalTests
+{
+    private static TimeSpan Ms(int ms) => TimeSpan.FromMilliseconds(ms);
+
+    [Fact]
+    public void A_renewal_handled_late_runs_from_its_arrival_and_an_older_one_never_moves_it_back()
+    {
+        var config = Config.Nodes("n1", "n2", "n3").Build();
+        var state = ClusterStateReducer.ApplyAll(ClusterState.Initial(config), config.Nodes.Select(n => new NodeJoined(n.Name, "t", Incarnation: 1)));
+        var controller = new Vigil.Core.Node.NodeController(config, "n1", incarnation: 1);
+        controller.Step(Ms(0), new Vigil.Core.Node.NodeMembershipChanged(new MembershipView(1, new HashSet<string>(["n1", "n2", "n3"], StringComparer.Ordinal))));
+        var dead = config.Cluster.Timing.DeadTime;
+
+        controller.Step(Ms(1000), new Vigil.Core.Node.NodeStateCommitted(state, HeardAt: Ms(900)));
+        Assert.NotEqual(Vigil.Core.Quorum.QuorumStatus.NoQuorum, controller.QuorumAt(Ms(900) + dead));
+        Assert.Equal(Vigil.Core.Quorum.QuorumStatus.NoQuorum, controller.QuorumAt(Ms(901) + dead)); // not 1000 + dead
+
+        controller.Step(Ms(1010), new Vigil.Core.Node.NodeStateCommitted(state, HeardAt: Ms(500)));
+        Assert.NotEqual(Vigil.Core.Quorum.QuorumStatus.NoQuorum, controller.QuorumAt(Ms(900) + dead));
+    }
+}

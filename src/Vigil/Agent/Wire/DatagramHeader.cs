@@ -109,7 +109,7 @@ internal readonly record struct DatagramHeader(
 
     /// <summary>Writes the header fields and the body into <paramref name="d"/>, leaving the tag bytes to <see cref="DatagramTag"/>.</summary>
     public static void Write(Span<byte> d, uint clusterId, ReadOnlySpan<byte> sender, ulong epoch, ulong sequence, MessageKind kind,
-        ulong messageId, ushort index, ushort count, ReadOnlySpan<byte> body)
+        bool routine, ulong messageId, ushort index, ushort count, ReadOnlySpan<byte> body)
     {
         WireFormat.Magic.CopyTo(d);
         d[3] = WireFormat.Version;
@@ -119,7 +119,7 @@ internal readonly record struct DatagramHeader(
         var p = WireFormat.PrefixBytes + sender.Length;
         BinaryPrimitives.WriteUInt64LittleEndian(d[p..], epoch);
         BinaryPrimitives.WriteUInt64LittleEndian(d[(p + 8)..], sequence);
-        d[p + 16] = (byte)kind;
+        d[p + 16] = (byte)((byte)kind | (routine ? WireFormat.RoutineFlag : 0));
         BinaryPrimitives.WriteUInt64LittleEndian(d[(p + 17)..], messageId);
         BinaryPrimitives.WriteUInt16LittleEndian(d[(p + 25)..], index);
         BinaryPrimitives.WriteUInt16LittleEndian(d[(p + 27)..], count);

@@ -10,7 +10,7 @@ internal static class DatagramTag
     {
         Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
         var tagAt = datagram.Length - WireFormat.TagBytes;
-        HMACSHA256.HashData(key.Material, datagram[..tagAt], mac);
+        key.Mac(datagram[..tagAt], mac);
         mac[..WireFormat.TagBytes].CopyTo(datagram[tagAt..]);
     }
 
@@ -20,7 +20,7 @@ internal static class DatagramTag
         if (datagram.Length < WireFormat.TagBytes) return false;
         Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
         var tagAt = datagram.Length - WireFormat.TagBytes;
-        HMACSHA256.HashData(key.Material, datagram[..tagAt], mac);
+        key.Mac(datagram[..tagAt], mac);
         return CryptographicOperations.FixedTimeEquals(mac[..WireFormat.TagBytes], datagram[tagAt..]);
     }
 }

@@ -15,7 +15,7 @@ public sealed class PacketOpener
     private volatile HashSet<string> _knownSenders;
     private readonly string _self;
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, ReplayWindow> _windows = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Sender, bool Routine), ReplayWindow> _windows = new();
     private readonly FragmentReassembler _reassembler;
 
     /// <summary>An opener for node <paramref name="self"/>, accepting messages from <paramref name="knownSenders"/>.</summary>
@@ -55,7 +55,7 @@ public sealed class PacketOpener
         senders.Remove(_self);
         lock (_lock)
         {
-            foreach (var gone in _windows.Keys.Where(k => !senders.Contains(k)).ToList()) _windows.Remove(gone);
+            foreach (var gone in _windows.Keys.Where(k => !senders.Contains(k.Sender)).ToList()) _windows.Remove(gone);
             _knownSenders = senders;
         }
     }
@@ -93,21 +93,23 @@ public sealed class PacketOpener
                 ? $"packet claims to come from this node ('{Printable(claimed)}')"
                 : $"sender '{Printable(claimed)}' is not a node of this cluster");
         }
-        if (!Enum.IsDefined((MessageKind)h.Kind)) return Drop(DropReason.Malformed, $"unknown message kind {h.Kind}", sender);
+        var routine = (h.Kind & WireFormat.RoutineFlag) != 0;
+        var kind = (MessageKind)(h.Kind & ~WireFormat.RoutineFlag);
+        if (!Enum.IsDefined(kind)) return Drop(DropReason.Malformed, $"unknown message kind {h.Kind}", sender);
         if (h.Sequence == 0) return Drop(DropReason.Malformed, "sequence 0 (sequences start at 1)", sender);
 
         var body = datagram.Slice(h.BodyOffset, h.BodyLength);
         lock (_lock)
         {
-            if (!_windows.TryGetValue(sender, out var window)) _windows[sender] = window = new ReplayWindow();
+            if (!_windows.TryGetValue((sender, routine), out var window)) _windows[(sender, routine)] = window = new ReplayWindow();
             if (window.TryAccept(h.Epoch, h.Sequence, out var restarted) is { } replay)
                 return Drop(DropReason.Replay, $"{replay} from {sender}", sender);
             if (restarted) _reassembler.DropEpochsBefore(sender, h.Epoch);
-            if (h.FragmentCount == 1) return Accept(new WireMessage(sender, h.Epoch, (MessageKind)h.Kind, body.ToArray()));
-            var whole = _reassembler.Add(sender, h, (MessageKind)h.Kind, body, now, out reason, out detail);
+            if (h.FragmentCount == 1) return Accept(new WireMessage(sender, h.Epoch, kind, body.ToArray(), routine));
+            var whole = _reassembler.Add(sender, h, kind, body, now, out reason, out detail);
             if (reason != DropReason.None) return Drop(reason, $"{detail} from {sender}", sender);
             Counters.CountAcceptedDatagram();
-            return whole is null ? OpenResult.Pending(sender) : Accept(new WireMessage(sender, h.Epoch, (MessageKind)h.Kind, whole), countDatagram: false);
+            return whole is null ? OpenResult.Pending(sender) : Accept(new WireMessage(sender, h.Epoch, kind, whole, routine), countDatagram: false);
         }
     }
 

@@ -14,6 +14,7 @@ public sealed class PacketSealer
     private readonly ClusterKey _key;
     private readonly Lock _lock = new();
     private ulong _nextSequence = 1;
+    private ulong _nextRoutineSequence = 1;
     private ulong _nextMessageId = 1;
 
     /// <summary>A sealer for node <paramref name="sender"/> in its boot epoch <paramref name="epoch"/>.</summary>
@@ -45,9 +46,10 @@ public sealed class PacketSealer
     /// <summary>
     /// Seals one message into one datagram, or several fragments when the body exceeds
     /// <see cref="WireFormat.MaxFragmentBody"/>. Throws <see cref="ArgumentException"/> for a body
-    /// over <see cref="WireFormat.MaxMessageBytes"/>.
+    /// over <see cref="WireFormat.MaxMessageBytes"/>. A <paramref name="routine"/> message (no news: the receiver
+    /// may handle it up to one heartbeat late) is numbered in its own sequence lane.
     /// </summary>
-    public IReadOnlyList<byte[]> Seal(MessageKind kind, ReadOnlySpan<byte> body)
+    public IReadOnlyList<byte[]> Seal(MessageKind kind, ReadOnlySpan<byte> body, bool routine = false)
     {
         if (body.Length > WireFormat.MaxMessageBytes)
             throw new ArgumentException($"message body of {body.Length} bytes exceeds the {WireFormat.MaxMessageBytes}-byte limit", nameof(body));
@@ -55,8 +57,9 @@ public sealed class PacketSealer
         ulong firstSequence, messageId;
         lock (_lock)
         {
-            firstSequence = _nextSequence;
-            _nextSequence += (ulong)count;
+            ref var next = ref routine ? ref _nextRoutineSequence : ref _nextSequence;
+            firstSequence = next;
+            next += (ulong)count;
             messageId = _nextMessageId++;
         }
         var datagrams = new byte[count][];
@@ -65,7 +68,7 @@ public sealed class PacketSealer
             var start = i * WireFormat.MaxFragmentBody;
             var slice = body.Slice(start, Math.Min(WireFormat.MaxFragmentBody, body.Length - start));
             var datagram = new byte[DatagramHeader.DatagramLength(_sender.Length, slice.Length)];
-            DatagramHeader.Write(datagram, _clusterId, _sender, Epoch, firstSequence + (ulong)i, kind, messageId, (ushort)i, (ushort)count, slice);
+            DatagramHeader.Write(datagram, _clusterId, _sender, Epoch, firstSequence + (ulong)i, kind, routine, messageId, (ushort)i, (ushort)count, slice);
             DatagramTag.Write(_key, datagram);
             datagrams[i] = datagram;
         }

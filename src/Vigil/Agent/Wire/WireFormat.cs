@@ -7,8 +7,10 @@
 //   8       1     sender name length n (1-64)
 //   9       n     sender name, UTF-8
 //   9+n     8     epoch (u64): the sender's boot epoch, strictly growing across sender restarts
-//   17+n    8     sequence (u64): 1 for the first datagram of an epoch, +1 for every datagram sent
-//   25+n    1     kind (u8, MessageKind)
+//   17+n    8     sequence (u64): 1 for the first datagram of an epoch, +1 for every datagram sent; routine
+//                 and other datagrams are numbered separately (two lanes, each with its own replay window)
+//   25+n    1     kind (u8): bits 0-6 the MessageKind; bit 7 "routine" — the message carries no news (a heartbeat,
+//                 an unchanged lease, report or Raft keep-alive) and may be handled up to one heartbeat late
 //   26+n    8     message id (u64): per sender, shared by all fragments of one message
 //   34+n    2     fragment index (u16), below the fragment count
 //   36+n    2     fragment count (u16, 1-1024)
@@ -23,7 +25,12 @@
 // A receiver drops a datagram unless: it is well formed; the cluster id is its own; the tag verifies
 // (constant-time compare); the sender is a known node other than itself; the kind is known; the
 // epoch is not older than the newest epoch seen from that sender (a newer epoch resets the sender's
-// replay state); and the sequence was not seen before and is within 128 of the highest seen in that epoch.
+// replay state); and the sequence was not seen before and is within 128 of the highest seen in that epoch
+// and lane.
+//
+// The routine bit lets a receiver steer datagrams by kind before reading them (UdpTransport: a reuseport
+// group of two sockets and a classic BPF program): routine ones are read in a batch once per heartbeat, the
+// others wake the receiver at once.
 
 namespace Vigil.Cli.Agent.Wire;
 
@@ -53,6 +60,12 @@ public static class WireFormat
 
     /// <summary>Width of the per-sender sliding replay window, in sequence numbers.</summary>
     public const int ReplayWindow = 128;
+
+    /// <summary>Bit 7 of the kind byte: a routine message (see the format above).</summary>
+    public const byte RoutineFlag = 0x80;
+
+    /// <summary>Offset of the kind byte after the sender name (the kind is at <c>KindOffset + n</c>).</summary>
+    internal const int KindOffset = 25;
 
     /// <summary>Header bytes before the sender name: magic, version, cluster id, name length.</summary>
     internal const int PrefixBytes = 9;

@@ -5,4 +5,5 @@ namespace Vigil.Cli.Agent.Wire;
 /// <param name="Epoch">The sender's boot epoch.</param>
 /// <param name="Kind">What the body is.</param>
 /// <param name="Body">The opaque body bytes (reassembled when the message was fragmented).</param>
-public sealed record WireMessage(string Sender, ulong Epoch, MessageKind Kind, byte[] Body);
+/// <param name="Routine">The sender marked it routine: no news, may be handled up to one heartbeat late.</param>
+public sealed record WireMessage(string Sender, ulong Epoch, MessageKind Kind, byte[] Body, bool Routine = false);
