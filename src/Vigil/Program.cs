@@ -11,6 +11,13 @@ public static class Program
     {
         Console.OutputEncoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
         var root = new RootCommand("Vigil: a high-availability cluster manager.");
+        if (args is ["agent", ..])
+        {
+            // A long-running agent needs only its own command: the others' code (the simulator's test configurations,
+            // the CLI clients) is then never loaded or compiled in it (docs/agent.md, Memory).
+            root.Subcommands.Add(AgentCommand.Create());
+            return root.Parse(args).Invoke();
+        }
         root.Subcommands.Add(ValidateCommand.Create());
         root.Subcommands.Add(SimulateCommand.Create());
         root.Subcommands.Add(AgentCommand.Create());

@@ -50,8 +50,13 @@ public sealed class ClusterDatabase
     /// <summary>The database's content for a snapshot at <see cref="AppliedIndex"/>.</summary>
     public byte[] SnapshotData() => DatabaseCodec.Encode(new DatabaseSnapshot(ConfigVersion, ConfigText, State));
 
-    /// <summary>Applies the next committed entry (its index must follow <see cref="AppliedIndex"/>).</summary>
-    public ApplyOutcome Apply(LogEntry entry)
+    /// <summary>
+    /// Applies the next committed entry (its index must follow <see cref="AppliedIndex"/>). A config entry is loaded
+    /// from its text, unless that text is the committed config's or <paramref name="loaded"/>'s (a model the caller
+    /// already loaded from exactly that text with <see cref="ConfigLoader"/>, e.g. when it validated the proposal):
+    /// loading is deterministic, so the outcome is the same, without parsing the YAML again.
+    /// </summary>
+    public ApplyOutcome Apply(LogEntry entry, LoadedConfig? loaded = null)
     {
         Invariant.Check(entry.Index == AppliedIndex + 1, $"entry {entry.Index} applied after {AppliedIndex}");
         AppliedIndex = entry.Index;
@@ -67,23 +72,32 @@ public sealed class ClusterDatabase
         }
         return decoded switch
         {
-            ConfigCommitted c => ApplyConfig(entry.Index, c),
+            ConfigCommitted c => ApplyConfig(entry.Index, c, loaded),
             DecisionsCommitted d => ApplyDecisions(entry.Index, d),
             _ => new ApplyOutcome(ApplyKind.Skipped, $"entry {entry.Index}: unknown kind"),
         };
     }
 
-    private ApplyOutcome ApplyConfig(long index, ConfigCommitted c)
+    private ApplyOutcome ApplyConfig(long index, ConfigCommitted c, LoadedConfig? known)
     {
         if (c.Version != ConfigVersion + 1)
             return new ApplyOutcome(ApplyKind.Skipped, $"config version {c.Version} at entry {index} skipped: the cluster is at version {ConfigVersion}");
-        var loaded = ConfigLoader.Load(c.Text, $"config version {c.Version}");
-        if (loaded.Config is null)
-            return new ApplyOutcome(ApplyKind.Skipped, $"config version {c.Version} at entry {index} does not load here: {loaded.Problems.FirstOrDefault()}");
-        if (Config is not null && State is not null && ConfigChangeRules.Check(Config, State, loaded.Config).FirstOrDefault() is { } problem)
+        ClusterConfig next;
+        if (Config is not null && string.Equals(c.Text, ConfigText, StringComparison.Ordinal))
+            next = Config;
+        else if (known is not null && string.Equals(c.Text, known.Text, StringComparison.Ordinal))
+            next = known.Config;
+        else
+        {
+            var loaded = ConfigLoader.Load(c.Text, $"config version {c.Version}");
+            if (loaded.Config is null)
+                return new ApplyOutcome(ApplyKind.Skipped, $"config version {c.Version} at entry {index} does not load here: {loaded.Problems.FirstOrDefault()}");
+            next = loaded.Config;
+        }
+        if (Config is not null && State is not null && ConfigChangeRules.Check(Config, State, next).FirstOrDefault() is { } problem)
             return new ApplyOutcome(ApplyKind.Skipped, $"config version {c.Version} at entry {index} skipped: {problem}");
-        State = State is null ? ClusterState.Initial(loaded.Config) : ClusterStateMigration.To(State, Config!, loaded.Config);
-        (Config, ConfigText, ConfigVersion) = (loaded.Config, c.Text, c.Version);
+        State = State is null ? ClusterState.Initial(next) : ClusterStateMigration.To(State, Config!, next);
+        (Config, ConfigText, ConfigVersion) = (next, c.Text, c.Version);
         return new ApplyOutcome(ApplyKind.ConfigChanged, $"config version {c.Version} committed ({c.Origin})");
     }
 
@@ -106,6 +120,9 @@ public sealed class ClusterDatabase
 }
 
 public enum ApplyKind { Noop, ConfigChanged, StateChanged, Skipped }
+
+/// <summary>A configuration model and the exact text <see cref="ConfigLoader"/> loaded it from (without problems).</summary>
+public sealed record LoadedConfig(string Text, ClusterConfig Config);
 
 /// <summary>What applying one entry did; <see cref="Detail"/> is a log line; <see cref="Batch"/> the decisions applied, if any.</summary>
 public sealed record ApplyOutcome(ApplyKind Kind, string Detail, DecisionsCommitted? Batch = null)

@@ -18,15 +18,23 @@ internal sealed partial class AgentLoop
             var ready = raft.TakeReady();
             // The leader's appends go out before its own fsync, so the followers' fsyncs overlap it (Raft thesis
             // §10.2.1): an append promises nothing about the sender's disk, and the leader's entries are on its disk
-            // before any answer is handled (this thread), so before they can count towards a commit.
-            foreach (var message in ready.Messages)
-                if (message is AppendRequest or SnapshotRequest) link.SendRaft(message);
+            // before any answer is handled (this thread), so before they can count towards a commit. Without an fsync
+            // to overlap (a Ready that only moves the commit index) they go out with the other messages, below.
+            var appendsFirst = ReadyOrder.AppendsBeforePersist(ready);
+            if (appendsFirst)
+                foreach (var message in ready.Messages)
+                    if (message is AppendRequest or SnapshotRequest) link.SendRaft(message);
             // Then: 1. persist (one fsync), 2. send the rest, 3. apply — an answer or a vote never promises what the
             // disk does not hold.
             if (ready.HardState is not null || !ready.Entries.IsEmpty || ready.Snapshot is not null)
                 storage.Save(ready.HardState, ready.Entries, ready.Snapshot);
+            // A request waiting here for the one entry this Ready commits is answered before the messages go out
+            // (sending wakes the peers' receive threads, which can take this CPU): the entry is on this disk and a
+            // quorum's, and the messages do not depend on the database (the peers change only in DatabaseChanged).
+            var answered = ReadyOrder.AnswerBeforeSending(ready, database.AppliedIndex, byIndex.ContainsKey);
+            ApplyOutcome? answeredOutcome = answered is null ? null : ApplyAndAnswer(answered);
             foreach (var message in ready.Messages)
-                if (message is not (AppendRequest or SnapshotRequest)) link.SendRaft(message);
+                if (!appendsFirst || message is not (AppendRequest or SnapshotRequest)) link.SendRaft(message);
             if (ready.Snapshot is { } snapshot && snapshot.Index > database.AppliedIndex)
             {
                 database = ClusterDatabase.FromSnapshot(snapshot);
@@ -34,8 +42,9 @@ internal sealed partial class AgentLoop
                     $"config version {database.ConfigVersion}, state {database.State?.Version ?? 0}");
                 DatabaseChanged(configChanged: true);
             }
+            if (answered is not null) AfterApply(answered, answeredOutcome!);
             foreach (var entry in ready.Committed)
-                if (entry.Index > database.AppliedIndex) Apply(entry);
+                if (entry.Index > database.AppliedIndex) AfterApply(entry, ApplyAndAnswer(entry));
         }
         MaybeCompact();
         NoteMembership();
@@ -58,9 +67,17 @@ internal sealed partial class AgentLoop
         loggedMembership = raft.Membership;
     }
 
-    private void Apply(LogEntry entry)
+    /// <summary>Applies the next committed entry to the database and answers the request waiting for it, if any.</summary>
+    private ApplyOutcome ApplyAndAnswer(LogEntry entry)
     {
-        var outcome = database.Apply(entry);
+        var outcome = database.Apply(entry, ProposedConfig(entry.Index));
+        ClientEntryApplied(entry.Index, outcome);
+        return outcome;
+    }
+
+    /// <summary>What follows an entry's apply: its log line, the coordinator, and the controller when the database changed.</summary>
+    private void AfterApply(LogEntry entry, ApplyOutcome outcome)
+    {
         switch (outcome.Kind)
         {
             case ApplyKind.Skipped:
@@ -73,7 +90,6 @@ internal sealed partial class AgentLoop
                 LogDecisions(outcome.Batch!);
                 break;
         }
-        ClientEntryApplied(entry.Index, outcome);
         CoordinatorEntryApplied(entry.Index, outcome);
         if (outcome.Kind is ApplyKind.ConfigChanged or ApplyKind.StateChanged) DatabaseChanged(outcome.Kind == ApplyKind.ConfigChanged);
     }
@@ -136,14 +152,36 @@ internal sealed partial class AgentLoop
 
     private long? bootstrapIndex;
 
-    /// <summary>A Raft message, handled <paramref name="ageTicks"/> ticks after it arrived.</summary>
     private void ReceiveRaft(byte[] body, int ageTicks)
     {
         var message = RaftCodec.DecodeMessage(body);
         if (message.To != settings.Node.Name) return;
-        raft.Step(message, ageTicks);
+        raft.Step(message, ageTicks); // handled ageTicks ticks after it arrived
     }
 
     internal void SendTo(string peer, MessageKind kind, byte[] body, bool allNetworks = false, bool routine = false) =>
         link.Send(peer, kind, body, allNetworks, routine);
+}
+
+/// <summary>
+/// The order of the steps of one Ready that depends on its content (<see cref="AgentLoop"/>'s ProcessReady: appends,
+/// persist, answer, other messages, apply).
+/// </summary>
+internal static class ReadyOrder
+{
+    /// <summary>
+    /// Whether the appends go out before the Ready is persisted: when it persists entries or a snapshot (an fsync the
+    /// followers' fsyncs can overlap). A Ready that only moves the commit index sends its appends with the rest.
+    /// </summary>
+    public static bool AppendsBeforePersist(RaftReady ready) => !ready.Entries.IsEmpty || ready.Snapshot is not null;
+
+    /// <summary>
+    /// The committed entry to apply and answer once the Ready is persisted but before its messages are sent: the only
+    /// entry it commits, next to apply (<paramref name="appliedIndex"/> + 1) and <paramref name="awaited"/> by a request
+    /// on this node; else null (entries are applied after the messages went out). Never with a snapshot to install.
+    /// </summary>
+    public static LogEntry? AnswerBeforeSending(RaftReady ready, long appliedIndex, Func<long, bool> awaited) =>
+        ready.Snapshot is null && ready.Committed.Length == 1 && ready.Committed[0].Index == appliedIndex + 1 && awaited(ready.Committed[0].Index)
+            ? ready.Committed[0]
+            : null;
 }

@@ -19,7 +19,7 @@ internal sealed partial class AgentLoop
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
     public const int MaxPendingRequests = 64;
 
-    private readonly Dictionary<long, (string? ForwardTo, long ForwardedId, TaskCompletionSource<object>? Local, TimeSpan Proposed)> byIndex = [];
+    private readonly Dictionary<long, (string? ForwardTo, long ForwardedId, TaskCompletionSource<object>? Local, TimeSpan Proposed, LoadedConfig Loaded)> byIndex = [];
     private readonly Dictionary<long, (TaskCompletionSource<object> Reply, TimeSpan Since)> forwarded = [];
 
     /// <summary>This node's recent events (`vigil events`, status, notify hooks).</summary>
@@ -87,10 +87,16 @@ internal sealed partial class AgentLoop
             return Refuse("this voter change cannot be made in one step: " + unsafeChange);
         var index = membership.SameAs(raft.Membership) ? raft.Propose(data) : raft.ProposeMembership(membership, data);
         if (index is null) return Refuse("the leader could not propose it now (a membership change is still in progress, or too many entries are uncommitted); retry");
-        byIndex[index.Value] = (from, request.Id, local, clock.Now);
-        log.Write("database", $"proposing config version {database.ConfigVersion + 1} ({request.Origin}) at index {index}");
+        byIndex[index.Value] = (from, request.Id, local, clock.Now, new LoadedConfig(request.Text, next));
+        var line = $"proposing config version {database.ConfigVersion + 1} ({request.Origin}) at index {index}";
+        // The appends go out (and the entry to disk) before the log line: it is not on the commit's path.
+        ProcessReady();
+        log.Write("database", line);
         return null;
     }
+
+    /// <summary>The model this leader loaded when it validated the request proposed at <paramref name="index"/> (its apply need not parse it again).</summary>
+    private LoadedConfig? ProposedConfig(long index) => byIndex.TryGetValue(index, out var waiter) ? waiter.Loaded : null;
 
     private void ClientEntryApplied(long index, ApplyOutcome outcome)
     {

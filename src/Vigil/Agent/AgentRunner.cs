@@ -58,6 +58,7 @@ internal static class AgentRunner
         link.Start((message, wake) => loop.Post(message, wake), heartbeats.Beat);
         using var interfaces = loop.Interfaces;
         interfaces.Start();
+        using var heapTrim = NativeHeapTrim.Start();
         AgentApi? api = null;
         if (settings.Api is { } endpoint)
         {

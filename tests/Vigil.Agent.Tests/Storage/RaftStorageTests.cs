@@ -158,6 +158,31 @@ public sealed class RaftStorageTests
     }
 
     [Fact]
+    public void A_new_commit_index_alone_is_written_without_an_fsync_but_a_term_or_vote_is_fsynced()
+    {
+        using var dir = new TempDataDir();
+        using (var storage = Open(dir))
+        {
+            storage.Save(new HardState(1, "n1", 0), Entries(1, 3, 1), null);
+            var (fsyncs, bytes) = (storage.Fsyncs, storage.BytesWritten);
+            storage.Save(new HardState(1, "n1", 2), [], null); // the commit index moved: nothing Raft must keep
+            Assert.Equal(fsyncs, storage.Fsyncs);
+            Assert.True(storage.BytesWritten > bytes);
+            storage.Save(new HardState(1, "n1", 3), Entries(4, 4, 1), null); // entries: fsynced (the commit record with them)
+            Assert.Equal(fsyncs + 1, storage.Fsyncs);
+            storage.Save(new HardState(2, null, 3), [], null); // a new term
+            Assert.Equal(fsyncs + 2, storage.Fsyncs);
+            storage.Save(new HardState(2, "n2", 3), [], null); // a vote
+            Assert.Equal(fsyncs + 3, storage.Fsyncs);
+            storage.Save(new HardState(2, "n2", 4), [], null);
+            Assert.Equal(fsyncs + 3, storage.Fsyncs);
+        }
+        using var reopened = Open(dir);
+        Assert.Equal(new HardState(2, "n2", 4), reopened.Restored.HardState); // written, so read back after a clean stop
+        AssertEntries(Entries(1, 4, 1), reopened);
+    }
+
+    [Fact]
     public void Compaction_drops_old_entries_rewrites_the_log_and_survives_reopen()
     {
         using var dir = new TempDataDir();

@@ -113,6 +113,36 @@ public class DatabaseTests
     }
 
     [Fact]
+    public void A_config_version_with_the_committed_text_reuses_the_model_without_loading_it_again()
+    {
+        var db = WithConfig(out _);
+        var (model, stateVersion) = (db.Config, db.State!.Version);
+        Assert.Equal(ApplyKind.ConfigChanged, db.Apply(Entry(new ConfigCommitted(2, Yaml(), "again"))).Kind);
+        Assert.Same(model, db.Config);
+        Assert.Equal((2L, stateVersion + 1), (db.ConfigVersion, db.State.Version));
+    }
+
+    [Fact]
+    public void A_config_version_uses_the_model_loaded_from_its_exact_text_and_ignores_one_of_another_text()
+    {
+        var db = WithConfig(out _);
+        var text = Yaml(groups: "[web, db]");
+        var known = new LoadedConfig(text, Vigil.Core.Configuration.ConfigLoader.Load(text, "validated").Config!);
+        Assert.Equal(ApplyKind.ConfigChanged, db.Apply(Entry(new ConfigCommitted(2, text, "test")), known).Kind);
+        Assert.Same(known.Config, db.Config);
+        Assert.Equal(text, db.ConfigText);
+        // A model of another text (the leader validated an entry that is not the one committed here) is not used.
+        var other = Yaml(groups: "[db, web]");
+        Assert.Equal(ApplyKind.ConfigChanged, db.Apply(Entry(new ConfigCommitted(3, other, "test")), known).Kind);
+        Assert.NotSame(known.Config, db.Config);
+        Assert.Equal(["db", "web"], db.Config!.ResourceGroups.Single().Resources.ToArray());
+        // Nor a model when the entry's text does not load: it is skipped as before.
+        var broken = new ConfigCommitted(4, "cluster: [", "test");
+        Assert.Equal(ApplyKind.Skipped, db.Apply(Entry(broken), new LoadedConfig(other, db.Config)).Kind);
+        Assert.Equal(3, db.ConfigVersion);
+    }
+
+    [Fact]
     public void A_reordered_failover_domain_takes_effect_and_an_unchanged_one_keeps_its_runtime_order()
     {
         var db = WithConfig(out _);

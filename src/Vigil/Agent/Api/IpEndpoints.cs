@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Vigil.Cli.Agent.Interfaces;
 using Vigil.Core.Configuration;
@@ -18,10 +17,14 @@ internal static class IpEndpoints
     /// <summary>What the endpoints need from the agent.</summary>
     public sealed record Context(string Node, InterfaceService? Interfaces, Func<ClusterConfig> Config);
 
-    public static void Map(WebApplication app, string node, InterfaceService? interfaces, Func<ClusterConfig> config)
+    /// <summary>The answer when the path (<see cref="AgentApi.Segments"/>) is one of these endpoints, else null.</summary>
+    public static async Task<ApiResult?> Handle(string[] path, bool get, bool post, HttpContext context, Context ip)
     {
-        app.MapGet("/v1/ip", () => Results.Json(new IpStatusModel(node, interfaces?.Views ?? []), AgentMessages.Json));
-        app.MapPost("/v1/ip/backup", async (HttpRequest request, CancellationToken cancel) =>
+        if (path.Length == 2 && get && Is(path, "v1", "ip"))
+            return new ApiResult(200, new IpStatusModel(ip.Node, ip.Interfaces?.Views ?? []), AgentMessages.Json);
+        if (path.Length != 3 || !post || !Is(path[0], "v1") || !Is(path[1], "ip")) return null;
+        var (node, interfaces, config, request, cancel) = (ip.Node, ip.Interfaces, ip.Config, context.Request, context.RequestAborted);
+        if (Is(path[2], "backup"))
         {
             var (body, malformed) = await Body(request);
             if (malformed is not null) return malformed;
@@ -31,22 +34,23 @@ internal static class IpEndpoints
             return await Ask(node, interfaces, config(), resource, cancel, id => action == "add"
                 ? new BackupAdd(id, resource, iface)
                 : new BackupRemove(id, resource, iface));
-        });
-        app.MapPost("/v1/ip/move", async (HttpRequest request, CancellationToken cancel) =>
-            await Body(request) is var (body, malformed) && malformed is not null ? malformed
-            : Text(body, "resource") is not { } resource ? Error(400, "the body must be {\"resource\": NAME}")
-            : await Ask(node, interfaces, config(), resource, cancel, id => new MoveToBackup(id, resource)));
-        app.MapPost("/v1/ip/switch", async (HttpRequest request, CancellationToken cancel) =>
+        }
+        if (Is(path[2], "move"))
+            return await Body(request) is var (body, malformed) && malformed is not null ? malformed
+                : Text(body, "resource") is not { } resource ? Error(400, "the body must be {\"resource\": NAME}")
+                : await Ask(node, interfaces, config(), resource, cancel, id => new MoveToBackup(id, resource));
+        if (Is(path[2], "switch"))
         {
             var (body, malformed) = await Body(request);
             if (malformed is not null) return malformed;
             if (Text(body, "target") is not { } target) return Error(400, "the body must be {\"target\": GROUP or RESOURCE}");
             if (interfaces?.Has(target) == true) return Result(await interfaces.AskAsync(target, id => new SwitchHome(id, null), cancel));
             return await Ask(node, interfaces, config(), target, cancel, id => new SwitchHome(id, target));
-        });
+        }
+        return null;
     }
 
-    private static async Task<IResult> Ask(string node, InterfaceService? interfaces, ClusterConfig config, string resource,
+    private static async Task<ApiResult> Ask(string node, InterfaceService? interfaces, ClusterConfig config, string resource,
         CancellationToken cancel, Func<long, InterfaceRequest> request)
     {
         var found = config.Resources.FirstOrDefault(r => r.Name == resource);
@@ -57,8 +61,8 @@ internal static class IpEndpoints
         return Result(await interfaces.AskAsync(group, request, cancel));
     }
 
-    private static IResult Result((bool Ok, string Detail) answer) => answer.Ok
-        ? Results.Json(new { message = answer.Detail })
+    private static ApiResult Result((bool Ok, string Detail) answer) => answer.Ok
+        ? new ApiResult(200, new { message = answer.Detail }, PlainJson)
         : Error(409, answer.Detail);
 }
 

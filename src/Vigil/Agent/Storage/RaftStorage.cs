@@ -8,7 +8,7 @@ namespace Vigil.Cli.Agent.Storage;
 /// (records with CRC-32C, see <see cref="LogFraming"/>) and the latest snapshot <c>snapshot</c> (see
 /// <see cref="SnapshotFile"/>). <see cref="Open"/> recovers after any crash (kill -9, power loss): a torn or corrupt
 /// log tail is logged and cut. <see cref="Save"/> persists a <see cref="RaftReady"/>'s state in its order and
-/// fsyncs before returning, so the host may then send the Ready's messages.
+/// fsyncs before returning (a new commit index alone is not fsynced), so the host may then send the Ready's messages.
 /// <para>
 /// Not thread-safe: one caller (the host's Raft loop). After a failed write or fsync the state on disk is unknown,
 /// so every later call throws <see cref="StorageException"/>: the node must stop (retrying an fsync is not safe).
@@ -108,7 +108,9 @@ public sealed class RaftStorage : IDisposable
     /// its term), then <paramref name="entries"/> (contiguous; if the first one's index is at or below
     /// <see cref="LastIndex"/>, the stored entries from there on are dropped first), then
     /// <paramref name="hardState"/> (if any). The log records are written at once and the log file is fsynced
-    /// once before returning (replacing the snapshot file takes its own fsyncs first). Nothing to save: no I/O.
+    /// once before returning (replacing the snapshot file takes its own fsyncs first) — except when the save is only a
+    /// hard state whose term and vote are unchanged (a new commit index): that record is written without an fsync, and
+    /// becomes durable with the next one (the commit index need not survive a crash). Nothing to save: no I/O.
     /// </summary>
     /// <exception cref="ArgumentException">The entries are not contiguous or do not attach to the log, or the snapshot is older than the stored one.</exception>
     /// <exception cref="StorageException">A write or fsync failed; the storage is now unusable.</exception>
@@ -127,11 +129,17 @@ public sealed class RaftStorage : IDisposable
         var hardStateSize = hardState is null ? 0 : LogFraming.Write(records, new HardStateRecord(hardState));
         if (records.WrittenCount == 0) return;
 
+        // Raft's persistent state is the term, the vote and the log (Figure 2; etcd-io/raft's MustSync): a hard state
+        // that only moves the commit index is written but not fsynced — the next fsync of the file carries it, and
+        // losing it in a crash only makes the node learn its commit index again from the leader. Its entries are
+        // durable already (saved, with an fsync, by an earlier Save), so the record never points past the durable log.
+        var mustSync = snapshot is not null || entries.Count > 0
+            || hardState is null || hardState.Term != stored.HardState.Term || hardState.VotedFor != stored.HardState.VotedFor;
         Write("save", () =>
         {
             if (snapshot is not null) SnapshotFile.Write(snapshotPath, snapshot, Counters);
             file.Append(records.WrittenSpan);
-            file.Sync();
+            if (mustSync) file.Sync();
         });
         if (snapshot is not null) stored.ApplySnapshot(snapshot.Index, snapshot.Term);
         if (truncateFrom is { } index) stored.TruncateFrom(index);
