@@ -217,7 +217,7 @@ internal sealed partial class AgentLoop
         return 0;
     }
 
-    private static int Seed() => System.Security.Cryptography.RandomNumberGenerator.GetInt32(int.MaxValue);
+    private static int Seed() => KernelRandom.Below(int.MaxValue);
 
     internal static RaftMembership MembershipOf(Core.Configuration.ClusterConfig config) =>
         RaftMembership.Of(config.Voters.Select(n => n.Name), config.Cluster.Tiebreaker);

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 
 namespace Vigil.Cli.Agent.Api;
@@ -22,7 +21,7 @@ internal sealed class ApiToken
         var path = Path.Combine(dataDir, FileName);
         if (!File.Exists(path))
         {
-            var fresh = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)).ToLowerInvariant();
+            var fresh = Convert.ToHexString(KernelRandom.Bytes(32)).ToLowerInvariant();
             var temp = path + ".tmp";
             File.WriteAllText(temp, "");
             File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
@@ -46,6 +45,6 @@ internal sealed class ApiToken
         const string scheme = "Bearer ";
         if (authorization is null || !authorization.StartsWith(scheme, StringComparison.OrdinalIgnoreCase)) return false;
         var offered = Encoding.ASCII.GetBytes(authorization[scheme.Length..].Trim());
-        return CryptographicOperations.FixedTimeEquals(offered, secret);
+        return Wire.HmacSha256.FixedTimeEquals(offered, secret);
     }
 }

@@ -15,18 +15,16 @@ public sealed class ClusterKey
     /// <summary>Largest key file read; a real one is 44 characters plus a newline.</summary>
     public const int MaxFileBytes = 4096;
 
-    private readonly byte[] _key;
+    // The key's HMAC pads, hashed once (managed SHA-256: no OpenSSL in an agent, see Sha256).
+    private readonly HmacSha256 _hmac;
 
-    // One keyed HMAC context per thread, reset after each use: OpenSSL's one-shot HMAC sets up a new context
-    // (algorithm lookup, allocation) for every datagram, which an idle node paid dozens of times a second.
-    private readonly ThreadLocal<IncrementalHash> _hmac;
-
-    private ClusterKey(byte[] key, string? permissionWarning)
+    private ClusterKey(ReadOnlySpan<byte> key, string? permissionWarning)
     {
-        _key = key;
-        _hmac = new ThreadLocal<IncrementalHash>(() => IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _key));
+        _hmac = new HmacSha256(key);
         PermissionWarning = permissionWarning;
-        Fingerprint = Convert.ToHexStringLower(SHA256.HashData(key).AsSpan(0, 4));
+        Span<byte> hash = stackalloc byte[Sha256.HashBytes];
+        Sha256.Hash(key, hash);
+        Fingerprint = Convert.ToHexStringLower(hash[..4]);
     }
 
     /// <summary>First 8 hex characters of the SHA-256 of the key: safe to log, same on every node sharing the key.</summary>
@@ -39,12 +37,7 @@ public sealed class ClusterKey
     public string? PermissionWarning { get; }
 
     /// <summary>HMAC-SHA256 of <paramref name="data"/> under this key into <paramref name="mac"/> (32 bytes). Thread-safe.</summary>
-    internal void Mac(ReadOnlySpan<byte> data, Span<byte> mac)
-    {
-        var hmac = _hmac.Value!;
-        hmac.AppendData(data);
-        hmac.GetHashAndReset(mac);
-    }
+    internal void Mac(ReadOnlySpan<byte> data, Span<byte> mac) => _hmac.Compute(data, mac);
 
     /// <summary>A new random key as base64, the content of a key file (for <c>vigil keygen</c>).</summary>
     public static string Generate()
@@ -78,11 +71,11 @@ public sealed class ClusterKey
                 throw new WireSetupException($"{origin}: not valid base64 (expected a base64 key; create one with 'vigil keygen')");
             if (length != KeyBytes)
                 throw new WireSetupException($"{origin}: key is {length} bytes, expected {KeyBytes}");
-            return new ClusterKey(buffer.AsSpan(0, KeyBytes).ToArray(), permissionWarning);
+            return new ClusterKey(buffer.AsSpan(0, KeyBytes), permissionWarning);
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(buffer);
+            Wipe(buffer);
         }
     }
 
@@ -99,7 +92,7 @@ public sealed class ClusterKey
             while (total < buffer.Length && (read = stream.Read(buffer, total, buffer.Length - total)) > 0) total += read;
             if (total > MaxFileBytes) throw new WireSetupException($"{origin}: too large (more than {MaxFileBytes} bytes, expected a 44-character base64 key)");
             var text = Encoding.UTF8.GetString(buffer, 0, total);
-            CryptographicOperations.ZeroMemory(buffer);
+            Wipe(buffer);
             return text;
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
@@ -115,6 +108,10 @@ public sealed class ClusterKey
             throw new WireSetupException($"{origin}: cannot read: {e.Message}");
         }
     }
+
+    /// <summary>Overwrites key material with zeros (not inlined or optimized away: the buffer is not read again).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining | System.Runtime.CompilerServices.MethodImplOptions.NoOptimization)]
+    private static void Wipe(Span<byte> buffer) => buffer.Clear();
 
     private static string? PermissionProblem(string path)
     {

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace Vigil.Cli.Agent.Wire;
 
 /// <summary>The truncated HMAC-SHA256 tag that ends every datagram (see <see cref="WireFormat"/>).</summary>
@@ -8,7 +6,7 @@ internal static class DatagramTag
     /// <summary>Writes the tag of <paramref name="datagram"/>'s leading bytes into its last <see cref="WireFormat.TagBytes"/> bytes.</summary>
     public static void Write(ClusterKey key, Span<byte> datagram)
     {
-        Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        Span<byte> mac = stackalloc byte[HmacSha256.MacBytes];
         var tagAt = datagram.Length - WireFormat.TagBytes;
         key.Mac(datagram[..tagAt], mac);
         mac[..WireFormat.TagBytes].CopyTo(datagram[tagAt..]);
@@ -18,9 +16,9 @@ internal static class DatagramTag
     public static bool Verify(ClusterKey key, ReadOnlySpan<byte> datagram)
     {
         if (datagram.Length < WireFormat.TagBytes) return false;
-        Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        Span<byte> mac = stackalloc byte[HmacSha256.MacBytes];
         var tagAt = datagram.Length - WireFormat.TagBytes;
         key.Mac(datagram[..tagAt], mac);
-        return CryptographicOperations.FixedTimeEquals(mac[..WireFormat.TagBytes], datagram[tagAt..]);
+        return HmacSha256.FixedTimeEquals(mac[..WireFormat.TagBytes], datagram[tagAt..]);
     }
 }
