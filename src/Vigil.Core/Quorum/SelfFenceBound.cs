@@ -10,7 +10,8 @@ namespace Vigil.Core.Quorum;
 /// quorum within one dead time, and a node keeps its groups only while a renewal reached it within one dead time —
 /// two dead times at most, plus one heartbeat for each timer's granularity. Then it stops its groups, each within
 /// the sum of its resources' stop timeouts (groups stop in parallel); a stop that fails or times out makes the node
-/// reset itself. One more heartbeat of margin for message delay. The coordinator declares the node failed no sooner
+/// reset itself. One more heartbeat of margin for message delay, and one because an unchanged renewal waits for the
+/// next heartbeat to its node and travels with it (the agent's routine bundles, docs/agent.md). The coordinator declares the node failed no sooner
 /// than one dead time after the cut, so waiting this bound after that point is conservative by a dead time.
 /// Assumes the node's agent runs (is not frozen longer than the bound); a hardware watchdog or a fence device
 /// removes that assumption — see docs/design/quorum.md.
@@ -22,7 +23,7 @@ public static class SelfFenceBound
         var timing = config.Cluster.Timing;
         var catalog = new ResourceTypeCatalog(config.ResourceTypes);
         var longestStop = config.ResourceGroups.Select(g => StopTime(config, catalog, g)).DefaultIfEmpty(TimeSpan.Zero).Max();
-        return 2 * timing.DeadTime + 3 * timing.HeartbeatInterval + longestStop;
+        return 2 * timing.DeadTime + 4 * timing.HeartbeatInterval + longestStop;
     }
 
     /// <summary>The longest a group's stop can take: its resources stop one after another, each within its stop timeout.</summary>

@@ -14,7 +14,9 @@ namespace Vigil.Cli.Agent;
 /// on every network, so losing one network delays nothing. Messages without news — heartbeats, Raft keep-alives
 /// (an empty append with no new commit index, a success answer with no new match), an unchanged lease or
 /// report — are sealed as routine: the receiver reads them in one batch per heartbeat (<see cref="UdpTransport"/>)
-/// and its loop handles them at its next tick, with their kernel arrival time. Received heartbeats update the
+/// and its loop handles them at its next tick, with their kernel arrival time. Routine messages
+/// wait for the next heartbeat to their peer on their network and travel with it in one datagram
+/// (<see cref="RoutineOutbox"/>, <see cref="MessageBundle"/>). Received heartbeats update the
 /// monitor right on the receive thread; other messages are posted to the loop, waking it unless routine.
 /// Drops are counted; the first drop of each kind per source is logged.
 /// </summary>
@@ -35,6 +37,8 @@ internal sealed class ClusterLink : IDisposable
     private Func<MessageArrived, bool, bool>? deliver;
     private readonly Dictionary<string, (long Term, long Value)> raftCommitSent = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (long Term, long Value)> raftMatchSent = new(StringComparer.Ordinal);
+    private readonly RoutineOutbox outbox = new();
+    private readonly List<(MessageKind Kind, byte[] Body)> bundle = []; // the heartbeat thread's, reused each beat
 
     public ClusterLink(AgentSettings settings, ClusterKey key, ulong epoch, HeartbeatMonitor monitor, Lock monitorGate, AgentClock clock, Action<string> log)
     {
@@ -78,16 +82,28 @@ internal sealed class ClusterLink : IDisposable
             table[node.Name] = list;
         }
         peers = table;
+        outbox.Forget(table.ContainsKey);
     }
 
     public IReadOnlyDictionary<string, long> Counters() => counters.Snapshot();
 
-    /// <summary>Sends a heartbeat to every peer on every network both have (heartbeat thread).</summary>
+    /// <summary>
+    /// Sends a heartbeat to every peer on every network both have (heartbeat thread), each with the routine messages
+    /// waiting for that peer on that network (one bundle).
+    /// </summary>
     public void SendHeartbeats(byte[] body)
     {
-        foreach (var (_, addresses) in peers)
+        foreach (var (peer, addresses) in peers)
             foreach (var (network, address) in addresses)
-                if (transport.LocalEndpoints.ContainsKey(network)) transport.Send(network, address, sealer.Seal(MessageKind.Heartbeat, body, routine: true));
+            {
+                if (!transport.LocalEndpoints.ContainsKey(network)) continue;
+                bundle.Clear();
+                bundle.Add((MessageKind.Heartbeat, body));
+                var sealedBeat = outbox.TakeInto(peer, network, bundle)
+                    ? sealer.Seal(MessageKind.Bundle, MessageBundle.Encode(bundle), routine: true)
+                    : sealer.Seal(MessageKind.Heartbeat, body, routine: true);
+                transport.Send(network, address, sealedBeat);
+            }
     }
 
     /// <summary>Sends a Raft message (loop thread only): empty appends on every network; keep-alives as routine.</summary>
@@ -115,7 +131,8 @@ internal sealed class ClusterLink : IDisposable
 
     /// <summary>
     /// Sends to one peer: on its control network, or on every network. A <paramref name="routine"/> message (no
-    /// news) may be handled up to a heartbeat late by the receiver.
+    /// news) may be handled up to a heartbeat late by the receiver; it waits for the next heartbeat to that peer on
+    /// that network (less than one interval) and goes with it.
     /// </summary>
     public void Send(string peer, MessageKind kind, byte[] body, bool allNetworks, bool routine = false)
     {
@@ -124,14 +141,16 @@ internal sealed class ClusterLink : IDisposable
         {
             // Sealed per network: each copy has its own sequence number, so the second is not taken for a replay.
             foreach (var (network, address) in addresses)
-                if (transport.LocalEndpoints.ContainsKey(network)) transport.Send(network, address, sealer.Seal(kind, body, routine));
+                if (transport.LocalEndpoints.ContainsKey(network) && !(routine && outbox.TryAdd(peer, network, kind, body)))
+                    transport.Send(network, address, sealer.Seal(kind, body, routine));
             return;
         }
         string? best;
         lock (monitorGate) best = monitor.ControlNetwork(peer);
         var chosen = addresses.FirstOrDefault(a => a.Network == best && transport.LocalEndpoints.ContainsKey(a.Network));
         if (chosen.Address is null) chosen = addresses.FirstOrDefault(a => transport.LocalEndpoints.ContainsKey(a.Network));
-        if (chosen.Address is not null) transport.Send(chosen.Network, chosen.Address, sealer.Seal(kind, body, routine));
+        if (chosen.Address is not null && !(routine && outbox.TryAdd(peer, chosen.Network, kind, body)))
+            transport.Send(chosen.Network, chosen.Address, sealer.Seal(kind, body, routine));
     }
 
     private void OnDatagram(ReceivedDatagram d)
@@ -146,20 +165,43 @@ internal sealed class ClusterLink : IDisposable
         }
         if (result.Message is not { } message) return; // a fragment of a larger message
         var arrived = now - d.Age;
-        if (message.Kind == MessageKind.Heartbeat)
+        switch (message.Kind)
         {
-            try
-            {
-                var (incarnation, _) = AgentMessages.ReadHeartbeat(message.Body);
-                lock (monitorGate) monitor.HeartbeatReceived(clock.Now, message.Sender, d.Network, incarnation, heardAt: arrived);
-            }
-            catch (FormatException e)
-            {
-                if (reportedDrops.TryAdd($"{message.Sender}/heartbeat", 0)) log($"bad heartbeat from {message.Sender}: {e.Message}");
-            }
-            return;
+            case MessageKind.Heartbeat:
+                HeartbeatArrived(message.Sender, d.Network, message.Body, arrived);
+                return;
+            case MessageKind.Bundle:
+                List<(MessageKind Kind, byte[] Body)> entries;
+                try
+                {
+                    entries = MessageBundle.Decode(message.Body);
+                }
+                catch (FormatException e)
+                {
+                    if (reportedDrops.TryAdd($"{message.Sender}/bundle", 0)) log($"bad bundle from {message.Sender}: {e.Message} (further ones are dropped silently)");
+                    return;
+                }
+                foreach (var (kind, body) in entries)
+                    if (kind == MessageKind.Heartbeat) HeartbeatArrived(message.Sender, d.Network, body, arrived);
+                    else deliver?.Invoke(new MessageArrived(message.Sender, kind, body, arrived, Routine: true), false);
+                return;
+            default:
+                deliver?.Invoke(new MessageArrived(message.Sender, message.Kind, message.Body, arrived, message.Routine), !message.Routine);
+                return;
         }
-        deliver?.Invoke(new MessageArrived(message.Sender, message.Kind, message.Body, arrived, message.Routine), !message.Routine);
+    }
+
+    private void HeartbeatArrived(string sender, string network, byte[] body, TimeSpan arrived)
+    {
+        try
+        {
+            var (incarnation, _) = AgentMessages.ReadHeartbeat(body);
+            lock (monitorGate) monitor.HeartbeatReceived(clock.Now, sender, network, incarnation, heardAt: arrived);
+        }
+        catch (FormatException e)
+        {
+            if (reportedDrops.TryAdd($"{sender}/heartbeat", 0)) log($"bad heartbeat from {sender}: {e.Message}");
+        }
     }
 
     public void Dispose() => transport.Dispose();

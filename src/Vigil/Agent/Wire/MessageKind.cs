@@ -23,4 +23,10 @@ public enum MessageKind : byte
 
     /// <summary>The answer to a <see cref="ClientRequest"/>.</summary>
     ClientResponse = 6,
+
+    /// <summary>
+    /// Several routine messages in one datagram: a heartbeat and what else the sender had without news for this
+    /// peer on this network (Raft keep-alives, an unchanged report). Format in <see cref="Agent.MessageBundle"/>.
+    /// </summary>
+    Bundle = 7,
 }

@@ -31,6 +31,9 @@
 // The routine bit lets a receiver steer datagrams by kind before reading them (UdpTransport: a reuseport
 // group of two sockets and a classic BPF program): routine ones are read in a batch once per heartbeat, the
 // others wake the receiver at once.
+//
+// Kind 7 (bundle) carries several routine messages for one peer in one datagram (a heartbeat and what waited for
+// it); its body format is in MessageBundle.
 
 namespace Vigil.Cli.Agent.Wire;
 
