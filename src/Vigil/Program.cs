@@ -13,6 +13,7 @@ public static class Program
         var root = new RootCommand("Vigil: a high-availability cluster manager.");
         if (args is ["agent", ..])
         {
+            Agent.NativeHeapTrim.Configure();
             // A long-running agent needs only its own command: the others' code (the simulator's test configurations,
             // the CLI clients) is then never loaded or compiled in it (docs/agent.md, Memory).
             root.Subcommands.Add(AgentCommand.Create());
