@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Vigil.Core;
 
 /// <summary>
@@ -10,6 +12,43 @@ public static class Invariant
     {
         if (!condition)
             throw new InvariantViolationException(what);
+    }
+
+    /// <summary>
+    /// The same check with an interpolated message, which is formatted only when the check fails (as Debug.Assert
+    /// does): hot paths such as every Raft answer check invariants, and formatting each message cost more than the check.
+    /// </summary>
+    public static void Check(bool condition, [InterpolatedStringHandlerArgument(nameof(condition))] ref FailureMessage what)
+    {
+        if (!condition)
+            throw new InvariantViolationException(what.ToStringAndClear());
+    }
+
+    /// <summary>Builds an invariant's message only when its condition is false.</summary>
+    [InterpolatedStringHandler]
+    public ref struct FailureMessage
+    {
+        private DefaultInterpolatedStringHandler text;
+
+        public FailureMessage(int literalLength, int formattedCount, bool condition, out bool shouldAppend)
+        {
+            shouldAppend = !condition;
+            text = shouldAppend ? new DefaultInterpolatedStringHandler(literalLength, formattedCount) : default;
+        }
+
+        public void AppendLiteral(string value) => text.AppendLiteral(value);
+
+        public void AppendFormatted<T>(T value) => text.AppendFormatted(value);
+
+        public void AppendFormatted<T>(T value, string? format) => text.AppendFormatted(value, format);
+
+        public void AppendFormatted<T>(T value, int alignment) => text.AppendFormatted(value, alignment);
+
+        public void AppendFormatted<T>(T value, int alignment, string? format) => text.AppendFormatted(value, alignment, format);
+
+        public void AppendFormatted(string? value) => text.AppendFormatted(value);
+
+        public string ToStringAndClear() => text.ToStringAndClear();
     }
 }
 

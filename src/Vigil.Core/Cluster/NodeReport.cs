@@ -20,7 +20,36 @@ public sealed record NodeReport(
     public bool IsNewerThan(NodeReport? other) =>
         other is null || Incarnation > other.Incarnation || (Incarnation == other.Incarnation && Sequence > other.Sequence);
 
-    public GroupReport? For(string group) => Groups.FirstOrDefault(g => g.Group == group);
+    public GroupReport? For(string group)
+    {
+        // An index loop, not LINQ: the coordinator asks this for every group on every plan.
+        for (var i = 0; i < Groups.Count; i++)
+            if (Groups[i].Group == group)
+                return Groups[i];
+        return null;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="other"/> says the same as this report: all but the sequence, which only orders
+    /// reports. A node reports every heartbeat, so most reports say the same as the one before.
+    /// </summary>
+    public bool SaysSameAs(NodeReport? other) =>
+        other is not null && Node == other.Node && Incarnation == other.Incarnation && StateVersion == other.StateVersion
+        && SameItems(Groups, other.Groups, EqualityComparer<GroupReport>.Default)
+        && SameItems(FailedCriticalDevices, other.FailedCriticalDevices, StringComparer.Ordinal);
+
+    /// <summary>SequenceEqual by index: asked for every report on both ends, so without LINQ's enumerators.</summary>
+    private static bool SameItems<T>(IReadOnlyList<T> a, IReadOnlyList<T> b, IEqualityComparer<T> comparer)
+    {
+        if (ReferenceEquals(a, b))
+            return true;
+        if (a.Count != b.Count)
+            return false;
+        for (var i = 0; i < a.Count; i++)
+            if (!comparer.Equals(a[i], b[i]))
+                return false;
+        return true;
+    }
 }
 
 /// <param name="Generation">The assignment generation this status is about.</param>

@@ -109,6 +109,10 @@ public sealed partial class RaftNode
     private bool MaybeAdvanceCommit()
     {
         long MatchOf(string voter) => voter == Id ? log.LastIndex : progress.TryGetValue(voter, out var pr) ? pr.Match : 0;
+        // Only an entry of this leader's own log can commit (its term must be this term). Every keep-alive answer
+        // lands here, and on an idle cluster the log holds nothing above the commit: return before counting.
+        if (log.LastIndex <= CommitIndex)
+            return false;
         var candidates = membership.Voters.Select(MatchOf).Where(i => i > CommitIndex).Distinct().OrderDescending();
         foreach (var index in candidates)
         {

@@ -94,7 +94,7 @@ public sealed partial class RaftNode
     public bool LeaderReady => Role == RaftRole.Leader && log.TermAt(CommitIndex) == Term;
 
     /// <summary>Leader only: itself and the followers heard from within the last ElectionTicks ticks form a quorum.</summary>
-    public bool HasQuorumContact => Role == RaftRole.Leader && membership.IsQuorum(RecentContacts());
+    public bool HasQuorumContact => Role == RaftRole.Leader && RecentContactsFormQuorum();
 
     /// <summary>Ticks since this node last accepted a message from the current leader: 0 when leading, int.MaxValue when no leader is known.</summary>
     public int TicksSinceLeaderContact => Role == RaftRole.Leader ? 0 : Leader is null ? int.MaxValue : leaderContactAge;
@@ -131,9 +131,27 @@ public sealed partial class RaftNode
         BroadcastAppend();
     }
 
-    /// <summary>Check-quorum: the followers heard from within ElectionTicks, and this node.</summary>
-    private IEnumerable<string> RecentContacts() =>
-        progress.Where(p => now - p.Value.LastContact < options.ElectionTicks).Select(p => p.Key).Append(Id);
+    /// <summary>
+    /// Check-quorum: whether the followers heard from within ElectionTicks, and this node, form a quorum. Asked on
+    /// every tick and lease renewal, so it counts in place rather than through LINQ.
+    /// </summary>
+    private bool RecentContactsFormQuorum()
+    {
+        var voters = 0;
+        var tiebreakerIn = false;
+        void Count(string node)
+        {
+            if (!membership.IsVoter(node))
+                return;
+            voters++;
+            tiebreakerIn |= node == membership.Tiebreaker;
+        }
+        Count(Id);
+        foreach (var (peer, pr) in progress)
+            if (peer != Id && now - pr.LastContact < options.ElectionTicks)
+                Count(peer);
+        return membership.IsQuorumOf(voters, tiebreakerIn);
+    }
 
     private void ResetElectionTimer()
     {

@@ -25,8 +25,12 @@ public sealed record RaftMembership(ImmutableSortedSet<string> Voters, string? T
             count++;
             tiebreakerIn |= node == Tiebreaker;
         }
-        return 2 * count > Voters.Count || (2 * count == Voters.Count && tiebreakerIn && Voters.Contains(Tiebreaker!));
+        return IsQuorumOf(count, tiebreakerIn);
     }
+
+    /// <summary>Whether <paramref name="voters"/> distinct voters form a quorum, <paramref name="tiebreakerIn"/> when the tiebreaker is one of them.</summary>
+    public bool IsQuorumOf(int voters, bool tiebreakerIn) =>
+        2 * voters > Voters.Count || (2 * voters == Voters.Count && tiebreakerIn && Voters.Contains(Tiebreaker!));
 
     public override string ToString() =>
         $"[{string.Join(",", Voters)}]{(Tiebreaker is null ? "" : " tiebreaker " + Tiebreaker)}";

@@ -43,7 +43,11 @@ public sealed partial class Coordinator
         seen.StartedAt ??= options.ViewFormingSince ?? now;
         if (seen.State is null || !IsActive || now - seen.StartedAt < config.Cluster.Timing.DeadTime)
             return CoordinatorReady.Empty; // a new coordinator first lets its membership view form (dc-deadtime)
+        if (!replan && !AwaitsTimer(seen.State))
+            return CoordinatorReady.Empty; // the same plan as the last, empty one (Coordinator.Replan.cs)
         var ready = Plan(now, seen.State);
+        PlansMade++;
+        replan = !ready.IsEmpty;
         if (!ready.Decisions.IsEmpty)
             seen.Pending = (ready.BaseVersion, ready.Decisions.Length, ready.Effects);
         else
@@ -57,6 +61,7 @@ public sealed partial class Coordinator
         switch (input)
         {
             case MembershipChanged m:
+                replan = true;
                 seen.View = m.View;
                 foreach (var gone in seen.Reports.Keys.Where(n => !m.View.Contains(n)).ToList())
                     seen.Reports.Remove(gone);
@@ -65,30 +70,42 @@ public sealed partial class Coordinator
                 var confirms = seen.Pending is { } p && c.State.Version == p.BaseVersion + p.Count;
                 if (seen.State is null || c.State.Version > seen.State.Version)
                 {
+                    replan = true;
                     NoteNewlyFenced(seen.State, c.State);
                     seen.State = c.State;
                 }
+                replan |= confirms;
                 if (confirms)
                     MarkInFlight(seen.Pending!.Value.Effects, now);
                 return;
             case ReportReceived r:
-                if (seen.View.Contains(r.Report.Node) && r.Report.IsNewerThan(seen.Reports.GetValueOrDefault(r.Report.Node)))
+                var known = seen.Reports.GetValueOrDefault(r.Report.Node);
+                if (seen.View.Contains(r.Report.Node) && r.Report.IsNewerThan(known))
+                {
+                    // Only what a report says counts for the plan, never its sequence: a routine report changes nothing.
+                    replan |= !r.Report.SaysSameAs(known);
                     seen.Reports[r.Report.Node] = r.Report;
+                }
                 return;
             case FenceCompleted f:
                 if (seen.FencesInFlight.TryGetValue(f.Node, out var flight) && flight.Attempt == f.Attempt)
                 {
                     seen.FencesInFlight.Remove(f.Node);
                     seen.FenceResults.Add(f);
+                    replan = true;
                 }
                 return;
             case FailoverScriptCompleted s:
                 if (seen.ScriptsInFlight.Remove(s.Group))
+                {
                     seen.ScriptResults[s.Group] = s;
+                    replan = true;
+                }
                 return;
             case OperatorRequest o:
                 if (seen.OperatorCommands.Count < Observations.MaxQueuedOperatorCommands)
                     seen.OperatorCommands.Enqueue(o.Command);
+                replan = true;
                 return;
         }
     }

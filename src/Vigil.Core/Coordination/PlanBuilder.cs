@@ -21,6 +21,7 @@ internal sealed class PlanBuilder(ClusterState committed, TimeSpan now)
 
     public ClusterState State { get; private set; } = committed;
 
+    /// <summary>The plan's time. A rule that waits on it must be listed in <c>Coordinator.AwaitsTimer</c>, or a step may skip it.</summary>
     public TimeSpan Now { get; } = now;
 
     public bool Full => decisions.Count >= MaxDecisionsPerStep;

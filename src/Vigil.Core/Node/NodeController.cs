@@ -51,7 +51,23 @@ public sealed class NodeController
     public QuorumStatus QuorumAt(TimeSpan now) =>
         State is null || lastDatabaseContact is not { } contact || now - contact > config.Cluster.Timing.DeadTime
             ? QuorumStatus.NoQuorum
-            : QuorumRule.Evaluate(config, view.Members, State.FencedNodes);
+            : QuorumOfView(State);
+
+    /// <summary>The last view and state the quorum rule was evaluated for, and its answer.</summary>
+    private (MembershipView View, ClusterState State, QuorumStatus Status)? quorumOfView;
+
+    /// <summary>
+    /// The quorum rule over the view and the state's fenced nodes. Both are immutable and are replaced, never
+    /// changed, so the answer holds until either is replaced; it is asked several times per heartbeat.
+    /// </summary>
+    private QuorumStatus QuorumOfView(ClusterState state)
+    {
+        if (quorumOfView is { } known && ReferenceEquals(known.View, view) && ReferenceEquals(known.State, state))
+            return known.Status;
+        var status = QuorumRule.Evaluate(config, view.Members, state.FencedNodes);
+        quorumOfView = (view, state, status);
+        return status;
+    }
 
     /// <summary>Feed one input at time <paramref name="now"/>; returns what the host must do.</summary>
     public IReadOnlyList<NodeCommand> Step(TimeSpan now, NodeInput input)

@@ -62,6 +62,7 @@ internal sealed partial class AgentLoop
     /// <summary>The voters in effect changed (a membership entry appended, truncated or installed with a snapshot): one log line.</summary>
     private void NoteMembership()
     {
+        if (ReferenceEquals(raft.Membership, loggedMembership)) return; // after every Ready: mostly the same object
         if (loggedMembership is not null && !raft.Membership.SameAs(loggedMembership))
             log.Write("raft", $"membership {raft.Membership} (was {loggedMembership})");
         loggedMembership = raft.Membership;

@@ -73,7 +73,9 @@ internal sealed partial class AgentLoop
 
     private void ReportArrived(NodeReport report)
     {
-        if (reports.TryGetValue(report.Node, out var known) && !report.IsNewerThan(known)) return;
+        var known = reports.GetValueOrDefault(report.Node);
+        if (known is not null && !report.IsNewerThan(known)) return;
+        if (!report.SaysSameAs(known)) reportsChanged++;
         reports[report.Node] = report;
         StepCoordinator(new ReportReceived(report));
     }
@@ -164,20 +166,57 @@ internal sealed partial class AgentLoop
     {
         if (!raft.LeaderReady || !raft.HasQuorumContact || database.State is not { } state) return;
         var view = CurrentView();
-        var phases = GroupPhases();
-        leaderPhases = phases;
-        var lease = new LeaseMessage(raft.Term, raft.CommitIndex, state.Version, database.ConfigVersion,
-            [.. view.Members.Order(StringComparer.Ordinal)], phases);
-        var body = AgentMessages.Encode(lease);
-        // Unchanged since the last renewal: routine (each receiver runs its lease from the arrival, not the handling).
-        var routine = lastLeaseBody is not null && body.AsSpan().SequenceEqual(lastLeaseBody);
-        lastLeaseBody = body;
-        foreach (var peer in view.Members.Where(m => m != settings.Node.Name).Order(StringComparer.Ordinal))
+        var body = LeaseBody(state, view, out var routine);
+        foreach (var peer in LeasePeers(view))
             SendTo(peer, MessageKind.Lease, body, allNetworks: true, routine);
         if (controller is not null) StepController(new NodeStateCommitted(state));
     }
 
     private byte[]? lastLeaseBody;
+
+    /// <summary>What the last lease body was made of: the same inputs make the same body.</summary>
+    private (long Term, long Commit, ClusterState State, long ConfigVersion, MembershipView View, long Reports)? lastLeaseInputs;
+
+    /// <summary>Bumped when the leader stores a report that says something new (the group phases come from reports).</summary>
+    private long reportsChanged;
+
+    /// <summary>
+    /// The lease body; <paramref name="routine"/> when unchanged since the last renewal (each receiver runs its
+    /// lease from the arrival, not the handling). Made again only when one of its inputs changed: on an idle
+    /// cluster the leader would otherwise build, encode and compare the same bytes every heartbeat.
+    /// </summary>
+    private byte[] LeaseBody(ClusterState state, MembershipView view, out bool routine)
+    {
+        if (lastLeaseBody is not null && lastLeaseInputs is { } last && last.Term == raft.Term && last.Commit == raft.CommitIndex
+            && ReferenceEquals(last.State, state) && last.ConfigVersion == database.ConfigVersion && ReferenceEquals(last.View, view)
+            && last.Reports == reportsChanged)
+        {
+            leaderPhases = lastLeasePhases;
+            routine = true;
+            return lastLeaseBody;
+        }
+        var phases = GroupPhases();
+        leaderPhases = lastLeasePhases = phases;
+        var lease = new LeaseMessage(raft.Term, raft.CommitIndex, state.Version, database.ConfigVersion,
+            [.. view.Members.Order(StringComparer.Ordinal)], phases);
+        var body = AgentMessages.Encode(lease);
+        routine = lastLeaseBody is not null && body.AsSpan().SequenceEqual(lastLeaseBody);
+        lastLeaseBody = body;
+        lastLeaseInputs = (raft.Term, raft.CommitIndex, state, database.ConfigVersion, view, reportsChanged);
+        return body;
+    }
+
+    private IReadOnlyDictionary<string, string> lastLeasePhases = ImmutableDictionary<string, string>.Empty;
+
+    private (MembershipView View, string[] Peers)? leasePeers;
+
+    /// <summary>The other members of <paramref name="view"/> in name order, once per view.</summary>
+    private string[] LeasePeers(MembershipView view)
+    {
+        if (leasePeers is not { } known || !ReferenceEquals(known.View, view))
+            leasePeers = known = (view, [.. view.Members.Where(m => m != settings.Node.Name).Order(StringComparer.Ordinal)]);
+        return known.Peers;
+    }
 
     /// <summary>group -> "phase@node" from the owners' latest reports (what `vigil status` shows).</summary>
     private Dictionary<string, string> GroupPhases()

@@ -18,7 +18,7 @@ internal sealed partial class AgentLoop
                 case MessageKind.Raft: ReceiveRaft(m.Body, AgeInTicks(m.ArrivedAt)); break;
                 case MessageKind.Lease: LeaseRenewed(DecodeLease(m), m.Sender, m.ArrivedAt); break;
                 case MessageKind.Report:
-                    var report = AgentMessages.Decode<ReportMessage>(m.Body).Report;
+                    var report = reportReader.Decode(m.Sender, m.Body);
                     if (report.Node == m.Sender && raft.Role == Core.Consensus.RaftRole.Leader) ReportArrived(report);
                     break;
                 case MessageKind.ClientRequest: ClientRequestArrived(AgentMessages.Decode<ClientRequest>(m.Body), m.Sender); break;
@@ -34,6 +34,8 @@ internal sealed partial class AgentLoop
     }
 
     private long undecodableMessages;
+
+    private readonly ReportReader reportReader = new();
 
     /// <summary>Routine messages handled since the last tick: (sender, kind, body).</summary>
     private readonly List<(string Sender, MessageKind Kind, byte[] Body)> routineSinceTick = [];

@@ -141,7 +141,17 @@ internal sealed partial class AgentLoop
         if (controller is null) return;
         var commands = controller.Step(clock.Now, input);
         foreach (var command in commands) Execute(command);
-        HasActiveGroups = controller.State is { } s && s.Groups.Values.Any(g => g.Owner == settings.Node.Name);
+        HasActiveGroups = controller.State is { } s && OwnsAnyGroup(s);
+    }
+
+    private (ClusterState State, bool Owns)? ownsAnyGroup;
+
+    /// <summary>Whether the state gives this node a group: asked after every controller step, computed once per state.</summary>
+    private bool OwnsAnyGroup(ClusterState state)
+    {
+        if (ownsAnyGroup is not { } known || !ReferenceEquals(known.State, state))
+            ownsAnyGroup = known = (state, state.Groups.Values.Any(g => g.Owner == settings.Node.Name));
+        return known.Owns;
     }
 
     private void Execute(NodeCommand command)
@@ -184,17 +194,17 @@ internal sealed partial class AgentLoop
         if (raft.Role == Core.Consensus.RaftRole.Leader)
             ReportArrived(report);
         else if (raft.Leader is { } leader)
-            SendTo(leader, MessageKind.Report, AgentMessages.Encode(new ReportMessage(report)), routine: SameAsLastReport(leader, report));
+            SendTo(leader, MessageKind.Report, reportBodies.Encode(report), routine: SameAsLastReport(leader, report));
     }
+
+    private readonly ReportBodies reportBodies = new();
 
     private (string Leader, NodeReport Report)? lastReportSent;
 
     /// <summary>Whether <paramref name="leader"/> was last sent a report saying the same (only the sequence differs): routine.</summary>
     private bool SameAsLastReport(string leader, NodeReport report)
     {
-        var same = lastReportSent is { } last && last.Leader == leader && last.Report.Incarnation == report.Incarnation
-            && last.Report.StateVersion == report.StateVersion && last.Report.Groups.SequenceEqual(report.Groups)
-            && last.Report.FailedCriticalDevices.SequenceEqual(report.FailedCriticalDevices, StringComparer.Ordinal);
+        var same = lastReportSent is { } last && last.Leader == leader && report.SaysSameAs(last.Report);
         lastReportSent = (leader, report);
         return same;
     }

@@ -116,12 +116,16 @@ internal sealed partial class AgentLoop
     /// <summary>Answers requests whose entry was lost (leadership changed) or whose leader never answered.</summary>
     private void ExpireRequests()
     {
-        foreach (var (id, waiter) in forwarded.Where(f => clock.Now - f.Value.Since > RequestTimeout).ToList())
+        // Every heartbeat, and almost always with nothing waiting: look (and allocate) only when something is.
+        if (forwarded.Count > 0)
         {
-            forwarded.Remove(id);
-            waiter.Reply.TrySetResult(new ClientResponse(id, false, $"no answer from the leader within {Core.Text.Duration(RequestTimeout)}; check 'vigil status' and retry", database.ConfigVersion));
+            foreach (var (id, waiter) in forwarded.Where(f => clock.Now - f.Value.Since > RequestTimeout).ToList())
+            {
+                forwarded.Remove(id);
+                waiter.Reply.TrySetResult(new ClientResponse(id, false, $"no answer from the leader within {Core.Text.Duration(RequestTimeout)}; check 'vigil status' and retry", database.ConfigVersion));
+            }
         }
-        if (raft.Role == Core.Consensus.RaftRole.Leader) return;
+        if (raft.Role == Core.Consensus.RaftRole.Leader || byIndex.Count == 0) return;
         foreach (var (index, waiter) in byIndex.ToList())
         {
             byIndex.Remove(index);

@@ -80,6 +80,8 @@ internal sealed class CoordinatorDriver
 
     public string Elected => Coordinator.ElectedFor(Config, View);
 
+    public Coordinator CoordinatorOf(string node) => coordinators[node];
+
     public GroupRecord Group(string name) => State.Groups[name];
 
     public string? Owner(string group) => State.Groups[group].Owner;

@@ -2,6 +2,7 @@ using Vigil.Core.Cluster;
 using Vigil.Core.Configuration;
 using Vigil.Core.Decisions;
 using Vigil.Core.Node;
+using Vigil.Core.Quorum;
 
 namespace Vigil.Core.Tests.Engine;
 
@@ -226,6 +227,21 @@ public class NodeControllerTests
         d.View("n1", "n2", "n3");
         d.RunAll();
         Assert.Contains("db-res Start", d.ActionsSince(mark));
+    }
+
+    /// <summary>The quorum answer is kept per view and state: a new state under the same view must be asked again.</summary>
+    [Fact]
+    public void NodesFencedUnderAnUnchangedViewBringQuorumBack()
+    {
+        var d = Web();
+        d.View("n1");
+        Assert.Equal(QuorumStatus.NoQuorum, d.Controller.QuorumAt(d.Now));
+        d.Commit(new NodeFailed("n2", "t"), new NodeFailed("n3", "t"));
+        Assert.Equal(QuorumStatus.NoQuorum, d.Controller.QuorumAt(d.Now));
+        d.Commit(new NodeFenced("n2", "t"), new NodeFenced("n3", "t"));
+        Assert.Equal(QuorumStatus.Quorate, d.Controller.QuorumAt(d.Now));
+        d.View("n1", "n2");
+        Assert.Equal(QuorumStatus.Quorate, d.Controller.QuorumAt(d.Now));
     }
 
     [Theory]
