@@ -144,6 +144,19 @@ public class CoordinatorFailoverTests
     }
 
     [Fact]
+    public void TheSelfFenceBoundCountsTwoDeadTimesFourHeartbeatsAndTheLongestStop()
+    {
+        // docs/design/quorum.md: one dead time for the leader's check-quorum, one for the node's lease, a heartbeat
+        // each for two timers' granularity and message delay, and one because an unchanged lease renewal waits for
+        // the next heartbeat to its node (the agent's routine bundles) — then the stops.
+        var config = Config.Nodes("n1", "n2", "n3").NoFence("n1").Group("web", domain: ["n1", "n2"]).Build();
+        var timing = config.Cluster.Timing;
+        var stops = Vigil.Core.Quorum.SelfFenceBound.StopTime(config, new ResourceTypeCatalog(config.ResourceTypes), config.ResourceGroups[0]);
+        Assert.True(stops > TimeSpan.Zero);
+        Assert.Equal(2 * timing.DeadTime + 4 * timing.HeartbeatInterval + stops, Vigil.Core.Quorum.SelfFenceBound.Of(config));
+    }
+
+    [Fact]
     public void ANodeWithoutAFenceDeviceThatRejoinsInTimeKeepsItsGroups()
     {
         var config = Config.Nodes("n1", "n2", "n3").NoFence("n1").Group("web", domain: ["n1", "n2"]).Build();
