@@ -133,25 +133,10 @@ public sealed partial class RaftNode
 
     /// <summary>
     /// Check-quorum: whether the followers heard from within ElectionTicks, and this node, form a quorum. Asked on
-    /// every tick and lease renewal, so it counts in place rather than through LINQ.
+    /// every tick and lease renewal, so it counts over the voters in place rather than through LINQ.
     /// </summary>
-    private bool RecentContactsFormQuorum()
-    {
-        var voters = 0;
-        var tiebreakerIn = false;
-        void Count(string node)
-        {
-            if (!membership.IsVoter(node))
-                return;
-            voters++;
-            tiebreakerIn |= node == membership.Tiebreaker;
-        }
-        Count(Id);
-        foreach (var (peer, pr) in progress)
-            if (peer != Id && now - pr.LastContact < options.ElectionTicks)
-                Count(peer);
-        return membership.IsQuorumOf(voters, tiebreakerIn);
-    }
+    private bool RecentContactsFormQuorum() =>
+        membership.IsQuorumWhere(voter => voter == Id || (progress.TryGetValue(voter, out var pr) && now - pr.LastContact < options.ElectionTicks));
 
     private void ResetElectionTimer()
     {

@@ -28,6 +28,23 @@ public sealed record RaftMembership(ImmutableSortedSet<string> Voters, string? T
         return IsQuorumOf(count, tiebreakerIn);
     }
 
+    /// <summary>
+    /// Whether the voters for which <paramref name="counts"/> holds form a quorum: the same rule as
+    /// <see cref="IsQuorum"/>, walking the (distinct) voters instead of a set built for it.
+    /// </summary>
+    public bool IsQuorumWhere(Func<string, bool> counts)
+    {
+        var count = 0;
+        var tiebreakerIn = false;
+        foreach (var voter in Voters)
+        {
+            if (!counts(voter)) continue;
+            count++;
+            tiebreakerIn |= voter == Tiebreaker;
+        }
+        return IsQuorumOf(count, tiebreakerIn);
+    }
+
     /// <summary>Whether <paramref name="voters"/> distinct voters form a quorum, <paramref name="tiebreakerIn"/> when the tiebreaker is one of them.</summary>
     public bool IsQuorumOf(int voters, bool tiebreakerIn) =>
         2 * voters > Voters.Count || (2 * voters == Voters.Count && tiebreakerIn && Voters.Contains(Tiebreaker!));

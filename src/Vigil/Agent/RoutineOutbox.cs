@@ -17,9 +17,15 @@ internal sealed class RoutineOutbox
 {
     public const int MaxBytes = 4000;
 
-    private readonly Dictionary<(string Peer, string Network), List<(MessageKind Kind, byte[] Body)>> waiting = [];
-    private readonly Dictionary<(string Peer, string Network), int> bytes = [];
+    private readonly Dictionary<(string Peer, string Network), Waiting> waiting = [];
     private readonly Lock gate = new();
+
+    /// <summary>What waits for one peer on one network, and its bodies' total size.</summary>
+    private sealed class Waiting
+    {
+        public readonly List<(MessageKind Kind, byte[] Body)> Messages = new(4);
+        public int Bytes;
+    }
 
     /// <summary>Queues a message for the next heartbeat to <paramref name="peer"/> on <paramref name="network"/>; false when full or too large.</summary>
     public bool TryAdd(string peer, string network, MessageKind kind, byte[] body)
@@ -28,11 +34,10 @@ internal sealed class RoutineOutbox
         var key = (peer, network);
         lock (gate)
         {
-            if (!waiting.TryGetValue(key, out var list)) waiting[key] = list = new List<(MessageKind, byte[])>(4);
-            var size = bytes.GetValueOrDefault(key);
-            if (list.Count >= MessageBundle.MaxEntries - 1 || size + body.Length > MaxBytes) return false;
-            list.Add((kind, body));
-            bytes[key] = size + body.Length;
+            if (!waiting.TryGetValue(key, out var queue)) waiting[key] = queue = new Waiting();
+            if (queue.Messages.Count >= MessageBundle.MaxEntries - 1 || queue.Bytes + body.Length > MaxBytes) return false;
+            queue.Messages.Add((kind, body));
+            queue.Bytes += body.Length;
             return true;
         }
     }
@@ -46,10 +51,10 @@ internal sealed class RoutineOutbox
         var key = (peer, network);
         lock (gate)
         {
-            if (!waiting.TryGetValue(key, out var list) || list.Count == 0) return false;
-            into.AddRange(list);
-            list.Clear();
-            bytes[key] = 0;
+            if (!waiting.TryGetValue(key, out var queue) || queue.Messages.Count == 0) return false;
+            into.AddRange(queue.Messages);
+            queue.Messages.Clear();
+            queue.Bytes = 0;
             return true;
         }
     }
@@ -60,10 +65,7 @@ internal sealed class RoutineOutbox
         lock (gate)
         {
             foreach (var key in waiting.Keys.Where(k => !isPeer(k.Peer)).ToList())
-            {
                 waiting.Remove(key);
-                bytes.Remove(key);
-            }
         }
     }
 }

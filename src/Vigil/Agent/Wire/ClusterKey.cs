@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 
 namespace Vigil.Cli.Agent.Wire;
@@ -43,9 +42,9 @@ public sealed class ClusterKey
     public static string Generate()
     {
         Span<byte> key = stackalloc byte[KeyBytes];
-        RandomNumberGenerator.Fill(key);
+        KernelRandom.Fill(key);
         var text = Convert.ToBase64String(key);
-        CryptographicOperations.ZeroMemory(key);
+        Wipe(key);
         return text;
     }
 
