@@ -92,10 +92,19 @@ internal sealed partial class AgentLoop
         return false;
     }
 
+    /// <summary>
+    /// Starts the loop's next tick now (the heartbeat thread calls it after each beat, so an idle node wakes once per
+    /// heartbeat for both, right after the routine messages were read).
+    /// </summary>
+    public void RequestTick() => queue.RequestTick();
+
     /// <summary>Runs until <see cref="StopRequested"/>; returns the process exit code.</summary>
     public int Run()
     {
-        var nextTick = clock.Uptime + tickInterval;
+        // Ticks come from the heartbeat thread (RequestTick); the loop's own deadline, two intervals, only covers a
+        // heartbeat thread that stopped beating.
+        var fallback = 2 * tickInterval;
+        var nextTick = clock.Uptime + fallback;
         ProcessReady();
         while (true)
         {
@@ -112,11 +121,11 @@ internal sealed partial class AgentLoop
                     Handle(more);
                 }
             }
-            if (clock.Uptime >= nextTick)
+            if (queue.TakeTickRequest() || clock.Uptime >= nextTick)
             {
                 Tick();
                 // A late wake-up ticks once, not once per missed interval: a paused agent widens its own deadlines.
-                nextTick = clock.Uptime + tickInterval;
+                nextTick = clock.Uptime + fallback;
             }
             var previous = Interlocked.Exchange(ref lastLoopTicks, Environment.TickCount64);
             if (Environment.TickCount64 - previous > settings.Config.Cluster.Timing.HeartbeatInterval.TotalMilliseconds * 2)

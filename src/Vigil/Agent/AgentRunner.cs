@@ -54,7 +54,11 @@ internal static class AgentRunner
         var loop = new AgentLoop(settings, log, clock, link, storage, identity, monitor, monitorGate);
         var watchdog = new LoopWatchdog(loop, settings.Config, log);
         var heartbeats = new HeartbeatService(link, monitor, monitorGate, clock, settings.Config.Cluster.Timing.HeartbeatInterval,
-            identity.Incarnation, watchdog.Check);
+            identity.Incarnation, () =>
+            {
+                watchdog.Check();
+                loop.RequestTick();
+            });
         link.Start((message, wake) => loop.Post(message, wake), heartbeats.Beat);
         using var interfaces = loop.Interfaces;
         interfaces.Start();
