@@ -87,12 +87,14 @@ internal static unsafe class Role
                     foreach (var fd in fds)
                         while (recv(fd, b, buffer.Length, MsgDontWait) > 0) { }
             }
-        }) { IsBackground = true, Name = "net" };
+        })
+        { IsBackground = true, Name = "net" };
         var gate = new object();
         var loop = new Thread(() =>
         {
             while (true) lock (gate) Monitor.Wait(gate, Interval);
-        }) { IsBackground = true, Name = "loop" };
+        })
+        { IsBackground = true, Name = "loop" };
         net.Start();
         loop.Start();
     }
