@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
@@ -22,12 +21,14 @@ namespace Vigil.Cli.Agent.Api;
 /// as events and wait for its answer (bounded time).
 /// </summary>
 /// <remarks>
-/// Kestrel runs bare (no generic host, DI, configuration, logging, routing or minimal-API code generation): an idle
-/// agent then loads a third of the ASP.NET Core assemblies and JIT-compiles far less (docs/agent.md, Memory).
+/// Kestrel runs bare (no generic host, DI, configuration, logging, routing or minimal-API code generation), and the
+/// requests are read from Kestrel's features (<see cref="ApiRequest"/>), without an HttpContext: an idle agent then
+/// loads a third of the ASP.NET Core assemblies and JIT-compiles far less (docs/agent.md, Memory).
 /// Routes match as ASP.NET Core routing did: literal segments ignore case, one trailing slash is allowed, an empty
-/// segment matches nothing; parameters are the (decoded) path segment.
+/// segment matches nothing; parameters are the path segment as Kestrel decoded it (%2F stays encoded), as
+/// HttpRequest.Path gave it. Query parameters are read as Request.Query read them (<see cref="QueryParameters"/>).
 /// </remarks>
-internal sealed class AgentApi : IAsyncDisposable, IHttpApplication<HttpContext>
+internal sealed class AgentApi : IAsyncDisposable, IHttpApplication<IFeatureCollection>
 {
     public const long MaxBodyBytes = 1024 * 1024;
     public const int MaxEventsPerCall = 500;
@@ -69,24 +70,25 @@ internal sealed class AgentApi : IAsyncDisposable, IHttpApplication<HttpContext>
         return api;
     }
 
-    HttpContext IHttpApplication<HttpContext>.CreateContext(IFeatureCollection contextFeatures) => new DefaultHttpContext(contextFeatures);
+    IFeatureCollection IHttpApplication<IFeatureCollection>.CreateContext(IFeatureCollection contextFeatures) => contextFeatures;
 
-    void IHttpApplication<HttpContext>.DisposeContext(HttpContext context, Exception? exception)
+    void IHttpApplication<IFeatureCollection>.DisposeContext(IFeatureCollection context, Exception? exception)
     {
     }
 
-    async Task IHttpApplication<HttpContext>.ProcessRequestAsync(HttpContext context)
+    async Task IHttpApplication<IFeatureCollection>.ProcessRequestAsync(IFeatureCollection context)
     {
+        var request = new ApiRequest(context);
         ApiResult result;
         try
         {
-            if (HttpMethods.IsGet(context.Request.Method) || token.Accepts(context.Request.Headers.Authorization))
+            if (request.IsGet || token.Accepts(request.Authorization))
             {
-                result = await Route(context);
+                result = await Route(request);
             }
             else
             {
-                var why = context.Request.Headers.Authorization.Count == 0
+                var why = request.Authorization.Count == 0
                     ? $"this call changes the cluster: send 'Authorization: Bearer TOKEN' with the token from the node's data dir ({ApiToken.FileName})"
                     : "the token does not match this node's api.token";
                 result = Error(401, why);
@@ -96,14 +98,13 @@ internal sealed class AgentApi : IAsyncDisposable, IHttpApplication<HttpContext>
         {
             result = Error(e.StatusCode, e.Message);
         }
-        await result.WriteAsync(context.Response);
+        await result.WriteAsync(context);
     }
 
-    private async Task<ApiResult> Route(HttpContext context)
+    private async Task<ApiResult> Route(ApiRequest request)
     {
-        var request = context.Request;
-        if (Segments(request.Path.Value) is not { } s) return NoSuchEndpoint;
-        var (get, isPost) = (HttpMethods.IsGet(request.Method), HttpMethods.IsPost(request.Method));
+        if (Segments(request.Path) is not { } s) return NoSuchEndpoint;
+        var (get, isPost) = (request.IsGet, request.IsPost);
         if (get && Is(s, "v1", "status"))
             return await Ask(post, null) is StatusModel status ? new ApiResult(200, status, AgentMessages.Json) : Error(503, "the agent did not answer in time");
         if (get && Is(s, "v1", "events"))
@@ -111,7 +112,7 @@ internal sealed class AgentApi : IAsyncDisposable, IHttpApplication<HttpContext>
             if (!TryNumber(request, "after", 0, out var after) || !TryNumber(request, "limit", 100, out var limit) || !TryNumber(request, "wait", 0, out var wait))
                 return Error(400, "after, limit and wait must be whole numbers (wait in seconds)");
             var list = wait > 0
-                ? await events.WaitAfterAsync(after, (int)Math.Min(limit, MaxEventsPerCall), TimeSpan.FromSeconds(Math.Min(wait, MaxEventWait.TotalSeconds)), context.RequestAborted)
+                ? await events.WaitAfterAsync(after, (int)Math.Min(limit, MaxEventsPerCall), TimeSpan.FromSeconds(Math.Min(wait, MaxEventWait.TotalSeconds)), request.Aborted)
                 : events.After(after, (int)Math.Min(limit, MaxEventsPerCall));
             return new ApiResult(200, new EventsModel(events.LastSeq, list), AgentMessages.Json);
         }
@@ -121,7 +122,7 @@ internal sealed class AgentApi : IAsyncDisposable, IHttpApplication<HttpContext>
             using (var reader = new StreamReader(request.Body))
                 text = await reader.ReadToEndAsync();
             if (string.IsNullOrWhiteSpace(text)) return Error(400, "the request body must be the new configuration (YAML)");
-            var origin = request.Query["origin"].FirstOrDefault() is { Length: > 0 and <= 200 } o ? o : "vigil config apply";
+            var origin = request.Query("origin") is { Length: > 0 and <= 200 } o ? o : "vigil config apply";
             return Answer(await Ask(post, new ClientRequest(0, "config_apply", text, origin)));
         }
         if (isPost && s.Length == 4 && Is(s[0], "v1"))
@@ -143,7 +144,7 @@ internal sealed class AgentApi : IAsyncDisposable, IHttpApplication<HttpContext>
                 return await Body(request, optional: true) is var (body, error) && error is not null ? error
                     : await Operator(post, new OperatorCall("cleanup", Resource: name, Node: Text(body, "node")));
         }
-        if (ip is not null && await IpEndpoints.Handle(s, get, isPost, context, ip) is { } answer) return answer;
+        if (ip is not null && await IpEndpoints.Handle(s, get, isPost, request, ip) is { } answer) return answer;
         return NoSuchEndpoint;
     }
 
@@ -173,7 +174,7 @@ internal sealed class AgentApi : IAsyncDisposable, IHttpApplication<HttpContext>
     };
 
     /// <summary>The request's JSON object body, or an error result (400) when it is missing or malformed.</summary>
-    internal static async Task<(JsonElement? Body, ApiResult? Error)> Body(HttpRequest request, bool optional = false)
+    internal static async Task<(JsonElement? Body, ApiResult? Error)> Body(ApiRequest request, bool optional = false)
     {
         using var reader = new StreamReader(request.Body);
         var text = await reader.ReadToEndAsync();
@@ -195,10 +196,10 @@ internal sealed class AgentApi : IAsyncDisposable, IHttpApplication<HttpContext>
     internal static string? Text(JsonElement? body, string name) =>
         body is { } b && b.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
-    private static bool TryNumber(HttpRequest request, string name, long fallback, out long value)
+    private static bool TryNumber(ApiRequest request, string name, long fallback, out long value)
     {
         value = fallback;
-        var text = request.Query[name].FirstOrDefault();
+        var text = request.Query(name);
         return text is null || (long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out value) && value >= 0);
     }
 
@@ -217,19 +218,6 @@ internal sealed class AgentApi : IAsyncDisposable, IHttpApplication<HttpContext>
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         await server.StopAsync(stop.Token);
         server.Dispose();
-    }
-}
-
-/// <summary>An answer: status code and a body written as JSON with the given options.</summary>
-internal sealed record ApiResult(int Status, object Body, JsonSerializerOptions Options)
-{
-    public async Task WriteAsync(HttpResponse response)
-    {
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(Body, Body.GetType(), Options);
-        response.StatusCode = Status;
-        response.ContentType = "application/json; charset=utf-8";
-        response.ContentLength = bytes.Length;
-        await response.Body.WriteAsync(bytes);
     }
 }
 

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http;
 using Vigil.Cli.Agent.Interfaces;
 using Vigil.Core.Configuration;
 using Vigil.Core.Interfaces;
@@ -18,12 +17,12 @@ internal static class IpEndpoints
     public sealed record Context(string Node, InterfaceService? Interfaces, Func<ClusterConfig> Config);
 
     /// <summary>The answer when the path (<see cref="AgentApi.Segments"/>) is one of these endpoints, else null.</summary>
-    public static async Task<ApiResult?> Handle(string[] path, bool get, bool post, HttpContext context, Context ip)
+    public static async Task<ApiResult?> Handle(string[] path, bool get, bool post, ApiRequest request, Context ip)
     {
         if (path.Length == 2 && get && Is(path, "v1", "ip"))
             return new ApiResult(200, new IpStatusModel(ip.Node, ip.Interfaces?.Views ?? []), AgentMessages.Json);
         if (path.Length != 3 || !post || !Is(path[0], "v1") || !Is(path[1], "ip")) return null;
-        var (node, interfaces, config, request, cancel) = (ip.Node, ip.Interfaces, ip.Config, context.Request, context.RequestAborted);
+        var (node, interfaces, config, cancel) = (ip.Node, ip.Interfaces, ip.Config, request.Aborted);
         if (Is(path[2], "backup"))
         {
             var (body, malformed) = await Body(request);
