@@ -11,7 +11,9 @@ namespace Vigil.Cli.Agent;
 /// (receive, heartbeat, actions, API) only enqueue. The queue is bounded: when it is full, inbound messages
 /// are dropped (Raft and the reports are idempotent and retried) and counted.
 /// Ticks: <see cref="TicksPerHeartbeat"/> Raft ticks per heartbeat interval; per heartbeat the controller
-/// ticks, the leader renews leases and its coordinator ticks.
+/// ticks, the leader renews leases and its coordinator ticks. The heartbeat thread starts each tick right after its
+/// beat (<see cref="RequestTick"/>), so an idle node wakes once per heartbeat for both; the loop's own deadline, two
+/// intervals, only covers a heartbeat thread that stopped beating.
 /// </summary>
 internal sealed partial class AgentLoop
 {
