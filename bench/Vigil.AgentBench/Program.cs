@@ -24,12 +24,20 @@ try
 
     Console.WriteLine($"== resident memory and CPU while idle ({idleSeconds} s after {settleSeconds} s of settling, 3 nodes, heartbeat 50 ms, 2 networks)");
     var before = cluster.Names.ToDictionary(n => n, CpuSeconds);
+    var threadsBefore = cluster.Names.ToDictionary(n => n, ThreadCpu);
     var watch = Stopwatch.StartNew();
     Thread.Sleep(TimeSpan.FromSeconds(idleSeconds));
     foreach (var node in cluster.Names)
     {
-        var cpu = (CpuSeconds(node) - before[node]) / watch.Elapsed.TotalSeconds * 100;
+        var seconds = watch.Elapsed.TotalSeconds;
+        var cpu = (CpuSeconds(node) - before[node]) / seconds * 100;
         Console.WriteLine($"{node}: RSS {RssMb(node):F1} MB, CPU {cpu:F2} % of a core   (targets: <= 60 MB, <= 0.5 %)");
+        // Where it went: the network thread, the loop (the main thread) and the rest, with wake-ups per second.
+        var split = ThreadCpu(node).Where(t => threadsBefore[node].ContainsKey(t.Key))
+            .Select(t => (t.Value.Name, Ns: t.Value.RunNs - threadsBefore[node][t.Key].RunNs, Wakes: t.Value.Slices - threadsBefore[node][t.Key].Slices))
+            .GroupBy(t => t.Name switch { "vigil-net" => "network thread", "dotnet" or "vigil" => "loop", _ => "other threads" })
+            .Select(g => $"{g.Key} {g.Sum(t => t.Ns) / seconds / 1e7:F2} % ({g.Sum(t => t.Wakes) / seconds:F0} wake-ups/s)");
+        Console.WriteLine($"    {string.Join(", ", split)}");
     }
 
     Console.WriteLine($"\n== config write commit latency ({writes} writes to the leader)");
@@ -96,6 +104,26 @@ double CpuSeconds(string node)
     var stat = File.ReadAllText($"/proc/{Pid(node)}/stat");
     var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
     return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+}
+
+// Per thread (by task id): name, time on the CPU (ns) and times scheduled in, from /proc/PID/task/TID/schedstat.
+Dictionary<string, (string Name, long RunNs, long Slices)> ThreadCpu(string node)
+{
+    var threads = new Dictionary<string, (string, long, long)>();
+    foreach (var task in Directory.EnumerateDirectories($"/proc/{Pid(node)}/task"))
+    {
+        try
+        {
+            var stat = File.ReadAllText(Path.Combine(task, "schedstat")).Split(' ');
+            threads[Path.GetFileName(task)] = (File.ReadAllText(Path.Combine(task, "comm")).Trim(),
+                long.Parse(stat[0], CultureInfo.InvariantCulture), long.Parse(stat[2], CultureInfo.InvariantCulture));
+        }
+        catch (IOException)
+        {
+            // the thread ended meanwhile
+        }
+    }
+    return threads;
 }
 
 double RssMb(string node) =>
