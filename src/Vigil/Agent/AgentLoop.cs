@@ -12,8 +12,8 @@ namespace Vigil.Cli.Agent;
 /// are dropped (Raft and the reports are idempotent and retried) and counted.
 /// Ticks: <see cref="TicksPerHeartbeat"/> Raft ticks per heartbeat interval; per heartbeat the controller
 /// ticks, the leader renews leases and its coordinator ticks. The heartbeat thread starts each tick right after its
-/// beat (<see cref="RequestTick"/>), so an idle node wakes once per heartbeat for both; the loop's own deadline, two
-/// intervals, only covers a heartbeat thread that stopped beating.
+/// beat (<see cref="RequestTick"/>), so an idle node wakes once per heartbeat for both; the loop's own deadline, one
+/// and a half intervals, only covers a heartbeat thread that stopped or runs late.
 /// </summary>
 internal sealed partial class AgentLoop
 {
@@ -103,9 +103,10 @@ internal sealed partial class AgentLoop
     /// <summary>Runs until <see cref="StopRequested"/>; returns the process exit code.</summary>
     public int Run()
     {
-        // Ticks come from the heartbeat thread (RequestTick); the loop's own deadline, two intervals, only covers a
-        // heartbeat thread that stopped beating.
-        var fallback = 2 * tickInterval;
+        // Ticks come from the heartbeat thread (RequestTick); the loop's own deadline only covers a heartbeat thread
+        // that stopped or runs late. It stays under the two intervals beyond which an iteration is logged as slow, so
+        // a loop that waits out its deadline is not reported as one.
+        var fallback = tickInterval * 1.5;
         var nextTick = clock.Uptime + fallback;
         ProcessReady();
         while (true)
